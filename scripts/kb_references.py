@@ -1,0 +1,238 @@
+"""Our citation logic, kept apart from the resolver (mkdocs-bibtex).
+
+Pure functions on strings and small data classes, so each check can be tested
+without building the site. ``hooks.py`` wires them to MkDocs events.
+
+Checks report problems as ``path:line: message`` strings, one per problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+
+import pybtex.errors
+from pybtex.backends.html import Backend as HtmlBackend
+from pybtex.database import BibliographyData, Entry
+from pybtex.database.input import bibtex as bibtex_input
+from pybtex.scanner import PybtexError
+from pybtex.style.formatting.plain import Style as PlainStyle
+
+# The evidence type each entry must carry in its `evidence` field:
+# value -> (short label shown next to a citation, long label on /references/).
+EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
+    "human-rct": ("Human RCT", "Human randomized trial"),
+    "human-observational": ("Human, observational", "Human open-label or observational study"),
+    "human-mechanistic": ("Human, mechanistic", "Human mechanistic study"),
+    "animal": ("Animal", "Animal study"),
+    "in-vitro": ("In vitro", "In vitro study"),
+    "review": ("Review", "Review"),
+    "regulatory": ("Regulatory", "Regulatory label or assessment"),
+}
+
+ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
+NON_ENTRIES = {"comment", "string", "preamble"}
+# A bracketed block that contains an '@' is read as a citation by the resolver.
+CITE_BLOCK = re.compile(r"\[([^\[\]\n]*@[^\[\]\n]*)\](?!\()")
+CITE_KEY = re.compile(r"^@([\w-]+)$")
+EMAIL = re.compile(r"[\w.%+-]+@[\w.-]+\.[A-Za-z]{2,}")
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+@dataclass
+class Bibliography:
+    """The parsed references.bib with the line on which each entry starts."""
+
+    path: str
+    entries: dict[str, Entry] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def data(self) -> BibliographyData:
+        return BibliographyData(entries=self.entries)
+
+
+def parse_bibliography(text: str, path: str = "references.bib") -> tuple[Bibliography, list[str]]:
+    """Parse BibTeX strictly. Returns the bibliography and a list of problems."""
+    problems: list[str] = []
+    lines: dict[str, int] = {}
+    for match in ENTRY_START.finditer(text):
+        kind, key = match.group(1).lower(), match.group(2)
+        if kind in NON_ENTRIES:
+            continue
+        line = line_of(text, match.start())
+        if not key:
+            problems.append(f"{path}:{line}: @{kind} entry has no citation key")
+        elif key in lines:
+            problems.append(
+                f"{path}:{line}: duplicate BibTeX key '{key}' (first defined on line {lines[key]})"
+            )
+        else:
+            lines[key] = line
+    if problems:
+        return Bibliography(path), problems
+
+    pybtex.errors.set_strict_mode(True)
+    try:
+        data = bibtex_input.Parser().parse_string(text)
+    except PybtexError as error:
+        lineno = getattr(error, "lineno", None) or 0
+        started = [k for k, n in lines.items() if n <= lineno]
+        where = f" (in the entry '{started[-1]}' that starts on line {lines[started[-1]]})" if started else ""
+        message = str(error).split(": ", 1)[-1] if lineno else str(error)
+        problems.append(f"{path}:{lineno or 1}: malformed BibTeX: {message}{where}")
+        return Bibliography(path), problems
+
+    bib = Bibliography(path, dict(data.entries), lines)
+    for key, entry in bib.entries.items():
+        problems.extend(check_entry(bib, key, entry))
+    return bib, problems
+
+
+def check_entry(bib: Bibliography, key: str, entry: Entry) -> list[str]:
+    """Problems with one entry: evidence type, title, identifiers."""
+    where = f"{bib.path}:{bib.lines.get(key, 1)}"
+    problems = []
+    evidence = entry.fields.get("evidence", "").strip()
+    if not evidence:
+        problems.append(f"{where}: entry '{key}' has no 'evidence' field (one of: {', '.join(EVIDENCE_TYPES)})")
+    elif evidence not in EVIDENCE_TYPES:
+        problems.append(
+            f"{where}: entry '{key}' has unknown evidence type '{evidence}' (one of: {', '.join(EVIDENCE_TYPES)})"
+        )
+    if not entry.fields.get("title", "").strip():
+        problems.append(f"{where}: entry '{key}' has no title")
+    doi = entry.fields.get("doi", "")
+    if doi and not re.fullmatch(r"10\.\d{4,9}/\S+", doi):
+        problems.append(f"{where}: entry '{key}' has a malformed DOI '{doi}'")
+    pmid = entry.fields.get("pmid", "")
+    if pmid and not pmid.isdigit():
+        problems.append(f"{where}: entry '{key}' has a malformed PMID '{pmid}'")
+    pmcid = entry.fields.get("pmcid", "")
+    if pmcid and not re.fullmatch(r"PMC\d+", pmcid):
+        problems.append(f"{where}: entry '{key}' has a malformed PMCID '{pmcid}'")
+    return problems
+
+
+@dataclass(frozen=True)
+class CitationUse:
+    """One `[@key]` in a Markdown source."""
+
+    path: str
+    line: int
+    key: str
+
+
+def find_citations(markdown: str, path: str) -> tuple[list[CitationUse], list[str]]:
+    """Every key cited in a page, and problems with malformed citation blocks.
+
+    Mirrors what the resolver reads: any [...] block holding an '@' that is not
+    an e-mail address. Only the plain forms [@key] and [@a; @b] are allowed.
+    """
+    uses: list[CitationUse] = []
+    problems: list[str] = []
+    for match in CITE_BLOCK.finditer(markdown):
+        inner = match.group(1)
+        if EMAIL.search(inner):
+            continue
+        line = line_of(markdown, match.start())
+        parts = [part.strip() for part in inner.split(";")]
+        keys = [CITE_KEY.match(part) for part in parts]
+        if not all(keys):
+            problems.append(
+                f"{path}:{line}: malformed citation '[{inner}]': write [@key] or [@key1; @key2], "
+                "with no page numbers or other text"
+            )
+            continue
+        uses.extend(CitationUse(path, line, k.group(1)) for k in keys if k)
+    return uses, problems
+
+
+def unknown_key_problems(uses: list[CitationUse], known: set[str]) -> list[str]:
+    """One problem per citation of a key that is not in the bibliography."""
+    problems = []
+    for use in uses:
+        if use.key in known:
+            continue
+        close = difflib.get_close_matches(use.key, sorted(known), n=3, cutoff=0.5)
+        hint = f" (closest: {', '.join(close)})" if close else " (no similar key)"
+        problems.append(f"{use.path}:{use.line}: unknown citation key '{use.key}'{hint}")
+    return problems
+
+
+def unused_entry_problems(bib: Bibliography, cited: set[str]) -> list[str]:
+    return [
+        f"{bib.path}:{bib.lines.get(key, 1)}: entry '{key}' is not cited on any page"
+        for key in bib.entries
+        if key not in cited
+    ]
+
+
+def front_matter_problems(meta: dict, path: str) -> list[str]:
+    """Every page needs a one-sentence description and a reviewed date."""
+    problems = []
+    description = meta.get("description")
+    if not isinstance(description, str) or not description.strip():
+        problems.append(f"{path}:1: front matter has no 'description'")
+    elif len(description) > 200:
+        problems.append(f"{path}:1: 'description' is {len(description)} characters; keep it under 200")
+    reviewed = meta.get("reviewed")
+    if reviewed is None:
+        problems.append(f"{path}:1: front matter has no 'reviewed' date")
+    elif not isinstance(reviewed, dt.date):
+        problems.append(f"{path}:1: 'reviewed' must be a date written YYYY-MM-DD, not '{reviewed}'")
+    return problems
+
+
+# ---------------------------------------------------------------- formatting
+
+_style = PlainStyle()
+_html = HtmlBackend()
+
+
+def format_reference_html(entry: Entry) -> str:
+    """The reference as HTML; every character from the .bib file is escaped."""
+    text = _style.format_entry("", entry).text.render(_html)
+    return text.replace("\n", " ")
+
+
+def evidence_label(entry: Entry, long: bool = False) -> str:
+    short_label, long_label = EVIDENCE_TYPES.get(entry.fields.get("evidence", ""), ("", ""))
+    return long_label if long else short_label
+
+
+def identifier_links(entry: Entry) -> list[tuple[str, str]]:
+    """(label, url) for PubMed and PMC; the resolver already links the DOI."""
+    links = []
+    pmid = entry.fields.get("pmid", "")
+    if pmid:
+        links.append((f"PubMed {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
+    pmcid = entry.fields.get("pmcid", "")
+    if pmcid:
+        links.append((f"PMC free full text", f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"))
+    return links
+
+
+def evidence_badge(entry: Entry) -> str:
+    evidence = entry.fields.get("evidence", "")
+    label = html.escape(evidence_label(entry))
+    return f'<span class="kb-evidence kb-evidence--{html.escape(evidence)}">{label}</span>'
+
+
+def sort_key(entry: Entry) -> tuple[str, str, str]:
+    """First author's family name (or organisation), then year, then title."""
+    people = entry.persons.get("author", [])
+    if people:
+        first = people[0]
+        name = " ".join(first.last_names) or " ".join(first.first_names)
+    else:
+        name = ""
+    name = re.sub(r"[{}\\]", "", name).lower()
+    return (name, entry.fields.get("year", ""), entry.fields.get("title", "").lower())
