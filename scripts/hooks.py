@@ -30,6 +30,7 @@ import kb_references as refs
 log = logging.getLogger("mkdocs.hooks.kb")
 
 REFERENCE_LIST_MARKER = "<!-- kb:reference-list -->"
+PAGE_LIST_MARKER = "<!-- kb:page-list -->"
 FOOTNOTE_PREFIX = "ref-"
 
 
@@ -182,6 +183,24 @@ def reference_list_html(bib: refs.Bibliography, cited_by: dict[str, list[Citer]]
     return f'<ol class="kb-reference-list">{"".join(items)}</ol>'
 
 
+def page_list_html(pages, current) -> str:
+    """Home page table: every page with its description and last review date."""
+    base = "../" * current.url.count("/")
+    rows = []
+    for other in pages:
+        reviewed = other.meta.get("reviewed")
+        stale = isinstance(reviewed, dt.date) and (today() - reviewed).days > 365
+        rows.append(
+            f'<tr><td><a href="{base}{other.url or "./"}">{html.escape(other.title or "")}</a></td>'
+            f'<td>{html.escape(other.meta.get("description", ""))}</td>'
+            f'<td><time datetime="{reviewed}">{reviewed}</time>{" (review due)" if stale else ""}</td></tr>'
+        )
+    return (
+        '<table class="kb-page-list"><thead><tr><th scope="col">Page</th><th scope="col">What it covers</th>'
+        f'<th scope="col">Last reviewed</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
 def today() -> dt.date:
     """The build date; KB_TODAY=YYYY-MM-DD pins it (tests of the stale-page notice)."""
     pinned = os.environ.get("KB_TODAY")
@@ -232,6 +251,8 @@ def on_page_context(context, page, config, nav):
     if isinstance(page.meta.get("reviewed"), dt.date):
         page.meta["kb"] = page_metadata(page, config)
         page.meta["kb_stale"] = (today() - page.meta["reviewed"]).days > 365
+    if PAGE_LIST_MARKER in (page.content or ""):
+        page.content = page.content.replace(PAGE_LIST_MARKER, page_list_html(nav.pages, page))
     if REFERENCE_LIST_MARKER in (page.content or ""):
         assert State.bib is not None
         base = "../" * page.url.count("/")

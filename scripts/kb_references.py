@@ -31,6 +31,7 @@ EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
     "in-vitro": ("In vitro", "In vitro study"),
     "review": ("Review", "Review"),
     "regulatory": ("Regulatory", "Regulatory label or assessment"),
+    "news": ("News", "News report or press release (not peer reviewed)"),
 }
 
 ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)

@@ -85,3 +85,11 @@ def server(site: Path):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Expose each phase's report to fixtures (browser screenshots on failure)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,0 +1,254 @@
+"""The built site in Debian's Chromium, driven by Playwright, served on 127.0.0.1.
+
+What a reader meets: no errors, nothing from other hosts, no axe violations, a usable phone layout,
+keyboard access, search that lands on the right section, citation and abbreviation tooltips,
+permalinks, the colour-scheme toggle and the 404 page.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ALL_PAGES, ROOT
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+OUTPUT = ROOT / "test-output"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# Flags that keep Chromium from calling Google's services (there is no network here anyway).
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+
+# Realistic search terms and the page (and section) a reader expects among the first three results.
+SEARCHES = [
+    ("Myalept", "indication/", None),
+    ("Myalepta", "indication/", None),
+    ("A16AA07", "indication/", None),
+    ("dose", "indication/", "dosing"),
+    ("lymphoma", "contraindications/", None),
+    ("REMS", "contraindications/", None),
+    ("pregnancy", "contraindications/", None),
+    ("hypoglycemia", "contraindications/", None),
+    ("benzyl alcohol", "contraindications/", None),
+    ("rapamycin", "leptin-resistance/", None),
+    ("mTOR", "leptin-resistance/", None),
+    ("conflict of interest", "leptin-resistance/", None),
+    ("STAT3", "mechanism/", None),
+    ("SOCS3", "mechanism/", None),
+    ("AMPK", "mechanism/", None),
+    ("energy expenditure", "mechanism/", None),
+    ("POMC", "mechanism/", None),
+    ("HbA1c", "indication/", None),
+    ("MC4R", "glossary/", None),
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (.ci/run does)")
+    with playwright_sync.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page with its console errors, failed requests and requests to other hosts."""
+
+    def __init__(self, browser, server: str, viewport: str = "desktop") -> None:
+        self.context = browser.new_context(viewport=VIEWPORTS[viewport])
+        self.page = self.context.new_page()
+        self.server = server
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.offsite: list[str] = []
+        host = urlparse(server).netloc
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} {r.status}"))
+        self.page.on("request", lambda r: urlparse(r.url).netloc not in (host, "")
+                     and not r.url.startswith("data:") and self.offsite.append(r.url))
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.server + path, wait_until="networkidle")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, server):
+    opened: list[Watched] = []
+
+    def make(viewport: str = "desktop") -> Watched:
+        opened.append(Watched(browser, server, viewport))
+        return opened[-1]
+
+    yield make
+    for w in opened:
+        w.close()
+
+
+@pytest.fixture(autouse=True)
+def screenshots_on_failure(request, browser, server):
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is None or not report.failed:
+        return
+    OUTPUT.mkdir(exist_ok=True)
+    for name, viewport in VIEWPORTS.items():
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        for path in ["", "mechanism/"]:
+            page.goto(server + path, wait_until="networkidle")
+            page.screenshot(path=str(OUTPUT / f"{request.node.name}-{path.strip('/') or 'home'}-{name}.png"),
+                            full_page=True)
+        context.close()
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+        }"""
+    )
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", [f"{p}/" if p else "" for p in ALL_PAGES])
+def test_page_is_clean_accessible_and_private(watched, path: str, viewport: str) -> None:
+    w = watched(viewport)
+    w.open(path)
+    assert w.errors == [], f"console errors on /{path}: {w.errors}"
+    assert w.failed == [], f"failed requests on /{path}: {w.failed}"
+    assert w.offsite == [], f"requests to other hosts on /{path}: {w.offsite}"
+    violations = run_axe(w.page)
+    assert violations == [], f"axe on /{path} ({viewport}): {violations}"
+    if viewport == "phone":
+        overflow = w.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"/{path} is {overflow}px wider than the phone screen"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_both_colour_schemes_pass_axe(watched, scheme: str) -> None:
+    w = watched()
+    w.page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
+    w.open("contraindications/")
+    assert w.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+    assert run_axe(w.page) == []
+
+
+def test_keyboard_reaches_search_and_content_with_visible_focus(watched) -> None:
+    w = watched()
+    w.open("mechanism/")
+    reached_search = reached_content = False
+    for _ in range(60):
+        w.page.keyboard.press("Tab")
+        info = w.page.evaluate(
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                 const r = e.getBoundingClientRect();
+                 return {search: e.matches('input.md-search__input, label[for="__search"]'),
+                         content: !!e.closest('article'),
+                         visible: r.width > 0 && r.height > 0 &&
+                                  (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0
+                                   || s.boxShadow !== 'none' || s.textDecorationLine.includes('underline'))}; }"""
+        )
+        assert info["visible"], "focused element has no visible focus indicator"
+        reached_search |= info["search"]
+        reached_content |= info["content"]
+        if reached_search and reached_content:
+            break
+    assert reached_search, "Tab never reached the search box"
+    assert reached_content, "Tab never reached the main content"
+
+
+@pytest.mark.parametrize("term,expected,anchor", SEARCHES, ids=[s[0] for s in SEARCHES])
+def test_search_finds_the_right_page_and_lands_on_it(watched, term: str, expected: str, anchor: str | None) -> None:
+    w = watched()
+    w.open("")
+    w.page.click("label[for='__search']")
+    box = w.page.locator("input.md-search__input")
+    box.fill(term)
+    w.page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    links = w.page.locator(".md-search-result__item > a").evaluate_all("els => els.slice(0, 3).map(e => e.href)")
+    matching = [link for link in links if urlparse(link).path == "/" + expected]
+    assert matching, f"'{term}': first results {links} do not include /{expected}"
+    if anchor:
+        assert any(urlparse(link).fragment == anchor for link in links), f"'{term}' does not land on #{anchor}"
+    target = matching[0]
+    w.page.goto(target, wait_until="networkidle")
+    fragment = urlparse(target).fragment
+    if fragment:
+        top = w.page.evaluate(f"document.getElementById({fragment!r}).getBoundingClientRect().top")
+        assert 0 <= top < 400, f"section #{fragment} is not scrolled into view ({top}px)"
+
+
+def test_citation_tooltip_shows_full_reference(watched) -> None:
+    w = watched()
+    w.open("mechanism/")
+    marker = w.page.locator("article a.footnote-ref").first
+    key = marker.get_attribute("href").lstrip("#")
+    expected = w.page.locator(f"[id='{key}']").inner_text().strip()[:40]
+    marker.hover()
+    tooltip = w.page.locator(".md-tooltip2--active, .md-tooltip2").filter(has_text=expected[:30])
+    tooltip.first.wait_for(state="visible", timeout=5_000)
+    marker.blur()
+    w.page.mouse.move(0, 0)
+    w.page.keyboard.press("Tab")
+    marker.focus()
+    tooltip.first.wait_for(state="visible", timeout=5_000)
+
+
+def test_abbreviation_tooltip_shows_expansion(watched) -> None:
+    w = watched()
+    w.open("mechanism/")
+    abbr = w.page.locator("article abbr", has_text="POMC").first
+    abbr.hover()
+    w.page.locator(".md-tooltip2", has_text="Pro-opiomelanocortin").first.wait_for(state="visible", timeout=5_000)
+
+
+def test_permalink_opened_fresh_scrolls_to_heading(watched) -> None:
+    w = watched()
+    w.open("contraindications/")
+    link = w.page.locator("article h2 a.headerlink").nth(2)
+    href = link.get_attribute("href")
+    fresh = watched()
+    fresh.open("contraindications/" + href)
+    top = fresh.page.evaluate(f"document.getElementById({href.lstrip('#')!r}).getBoundingClientRect().top")
+    assert 0 <= top < 200, f"{href} is at {top}px, not at the top"
+
+
+def test_colour_scheme_toggle_works_and_is_remembered(watched) -> None:
+    w = watched()
+    w.page.emulate_media(color_scheme="light")
+    w.open("")
+    assert w.page.evaluate("document.body.dataset.mdColorScheme") == "default"
+    w.page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert w.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    w.open("glossary/")
+    assert w.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+
+
+def test_404_page_is_styled_and_links_home(watched, server) -> None:
+    w = watched()
+    response = w.page.goto(server + "no-such-page/", wait_until="networkidle")
+    assert response.status == 404
+    assert w.page.locator("h1").inner_text() == "Page not found"
+    assert w.page.locator(".md-header").is_visible(), "404 page is not styled"
+    w.page.get_by_role("link", name="Go to the home page").click()
+    w.page.wait_for_load_state("networkidle")
+    assert urlparse(w.page.url).path == "/"
+    assert w.page.locator("h1").inner_text() == "Metreleptin knowledge base"
