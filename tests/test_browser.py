@@ -8,6 +8,7 @@ permalinks, the colour-scheme toggle and the 404 page.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -66,6 +67,7 @@ class Watched:
 
     def __init__(self, browser, server: str, viewport: str = "desktop") -> None:
         self.context = browser.new_context(viewport=VIEWPORTS[viewport])
+        self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.server = server
         self.errors: list[str] = []
@@ -111,7 +113,8 @@ def screenshots_on_failure(request, browser, server):
         page = context.new_page()
         for path in ["", "mechanism/"]:
             page.goto(server + path, wait_until="networkidle")
-            page.screenshot(path=str(OUTPUT / f"{request.node.name}-{path.strip('/') or 'home'}-{name}.png"),
+            test = re.sub(r"[^\w.-]+", "_", request.node.name)
+            page.screenshot(path=str(OUTPUT / f"{test}-{path.strip('/') or 'home'}-{name}.png"),
                             full_page=True)
         context.close()
 
@@ -132,9 +135,9 @@ def run_axe(page) -> list[dict]:
 def test_page_is_clean_accessible_and_private(watched, path: str, viewport: str) -> None:
     w = watched(viewport)
     w.open(path)
+    assert w.offsite == [], f"requests to other hosts on /{path}: {w.offsite}"
     assert w.errors == [], f"console errors on /{path}: {w.errors}"
     assert w.failed == [], f"failed requests on /{path}: {w.failed}"
-    assert w.offsite == [], f"requests to other hosts on /{path}: {w.offsite}"
     violations = run_axe(w.page)
     assert violations == [], f"axe on /{path} ({viewport}): {violations}"
     if viewport == "phone":
@@ -158,8 +161,10 @@ def test_keyboard_reaches_search_and_content_with_visible_focus(watched) -> None
     for _ in range(60):
         w.page.keyboard.press("Tab")
         info = w.page.evaluate(
-            """() => { const e = document.activeElement; const s = getComputedStyle(e);
-                 const r = e.getBoundingClientRect();
+            """() => { const e = document.activeElement;
+                 // A visually hidden toggle shows its focus on the label that follows it.
+                 const shown = e.matches('input.md-option') ? e.nextElementSibling : e;
+                 const s = getComputedStyle(shown); const r = shown.getBoundingClientRect();
                  return {search: e.matches('input.md-search__input, label[for="__search"]'),
                          content: !!e.closest('article'),
                          visible: r.width > 0 && r.height > 0 &&
@@ -179,15 +184,18 @@ def test_keyboard_reaches_search_and_content_with_visible_focus(watched) -> None
 def test_search_finds_the_right_page_and_lands_on_it(watched, term: str, expected: str, anchor: str | None) -> None:
     w = watched()
     w.open("")
-    w.page.click("label[for='__search']")
     box = w.page.locator("input.md-search__input")
-    box.fill(term)
+    box.click()
+    box.press_sequentially(term, delay=20)
     w.page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    links = w.page.locator(".md-search-result__item > a").evaluate_all("els => els.slice(0, 3).map(e => e.href)")
+    # Material lists each page once, with its matching sections below it: rank by page.
+    links = w.page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+    pages = list(dict.fromkeys(urlparse(link).path for link in links))[:3]
+    assert "/" + expected in pages, f"'{term}': first pages {pages} do not include /{expected}"
     matching = [link for link in links if urlparse(link).path == "/" + expected]
-    assert matching, f"'{term}': first results {links} do not include /{expected}"
     if anchor:
-        assert any(urlparse(link).fragment == anchor for link in links), f"'{term}' does not land on #{anchor}"
+        matching = [link for link in matching if urlparse(link).fragment == anchor]
+        assert matching, f"'{term}' offers no link to /{expected}#{anchor}"
     target = matching[0]
     w.page.goto(target, wait_until="networkidle")
     fragment = urlparse(target).fragment
