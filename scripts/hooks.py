@@ -25,7 +25,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils.meta import get_data
 
+import citation_coverage
 import kb_references as refs
+import social_cards
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
@@ -47,6 +49,7 @@ class Citer:
 class State:
     bib: refs.Bibliography | None = None
     cited_by: dict[str, list[Citer]] = defaultdict(list)
+    cards: list[social_cards.Card] = []
 
 
 def _fail(problems: list[str]) -> None:
@@ -62,6 +65,7 @@ def on_config(config):
     """Read references.bib strictly before mkdocs-bibtex does."""
     State.bib = None
     State.cited_by = defaultdict(list)
+    State.cards = []
     bib_option = config.plugins["bibtex"].config.bib_file
     path = Path(config.config_file_path).parent / bib_option
     bib, problems = refs.parse_bibliography(path.read_text(encoding="utf-8"), bib_option)
@@ -84,6 +88,15 @@ def on_files(files, config):
         page_uses, page_problems = refs.find_citations(source, path)
         uses += page_uses
         problems += page_problems
+        if file.src_uri in citation_coverage.TOPIC_PAGES:
+            coverage = citation_coverage.measure(source, path)
+            if coverage.ratio < citation_coverage.THRESHOLD:
+                # A warning: `mkdocs serve` goes on, the strict build stops.
+                log.warning(
+                    f"{path}: citation coverage {coverage.ratio:.0%} ({coverage.cited} of "
+                    f"{coverage.statements} statements) is below {citation_coverage.THRESHOLD:.0%}; "
+                    "run `make coverage` to list them"
+                )
     known = set(State.bib.entries)
     problems += refs.unknown_key_problems(uses, known)
     if not problems:
@@ -101,7 +114,39 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     markdown = decorate_footnotes(markdown, State.bib)
     # Python-Markdown's footnotes extension puts the list where this marker stands.
-    return f"{markdown.rstrip()}\n\n## References\n\n///Footnotes Go Here///\n"
+    markdown = f"{markdown.rstrip()}\n\n## References\n\n///Footnotes Go Here///\n"
+    if page.file.src_uri in citation_coverage.TOPIC_PAGES:
+        markdown += cite_this_page(page, config)
+    return markdown
+
+
+def cite_this_page(page, config) -> str:
+    """The 'Cite this page' box: a formatted citation and BibTeX, each with a copy button."""
+    reviewed: dt.date = page.meta["reviewed"]
+    url = page.canonical_url or page.url
+    title = page.meta.get("title") or page.title
+    site = config.site_name
+    slug = page_slug(page.url)
+    return f"""
+## Cite this page
+
+Please cite the page with its review date, and add the date you accessed it.
+
+```text title="Citation"
+{site}. {title}. Last reviewed {reviewed.strftime("%-d %B %Y")}. {url} (accessed [date]).
+```
+
+```text title="BibTeX"
+@misc{{metreleptinkb-{slug},
+  author       = {{{{{site}}}}},
+  title        = {{{{{title}}}}},
+  howpublished = {{{site}}},
+  year         = {{{reviewed.year}}},
+  note         = {{Last reviewed {reviewed.isoformat()}. Accessed [date]}},
+  url          = {{{url}}}
+}}
+```
+"""
 
 
 def decorate_footnotes(markdown: str, bib: refs.Bibliography) -> str:
@@ -180,7 +225,23 @@ def reference_list_html(bib: refs.Bibliography, cited_by: dict[str, list[Citer]]
             f'<details class="kb-cited-by"><summary>Cited by {len(backlinks)} page(s)</summary>'
             f'<ul>{"".join(backlinks)}</ul></details></li>'
         )
-    return f'<ol class="kb-reference-list">{"".join(items)}</ol>'
+    return reference_filter_html(bib) + f'<ol class="kb-reference-list">{"".join(items)}</ol>'
+
+
+def reference_filter_html(bib: refs.Bibliography) -> str:
+    """Checkboxes by evidence type (hidden until docs/javascripts/kb.js runs)."""
+    counts: dict[str, int] = defaultdict(int)
+    for entry in bib.entries.values():
+        counts[entry.fields.get("evidence", "")] += 1
+    boxes = "".join(
+        f'<label><input type="checkbox" value="{value}" checked> {html.escape(long)} ({counts[value]})</label>'
+        for value, (_, long) in refs.EVIDENCE_TYPES.items()
+        if counts[value]
+    )
+    return (
+        f'<fieldset class="kb-filter" hidden><legend>Show evidence types</legend>{boxes}'
+        f'<p class="kb-filter__status" role="status"></p></fieldset>'
+    )
 
 
 def page_list_html(pages, current) -> str:
@@ -209,6 +270,23 @@ def today() -> dt.date:
 
 def page_slug(url: str) -> str:
     return url.strip("/").replace("/", "-") or "home"
+
+
+def anchor_redirects_for(page, config) -> dict[str, str]:
+    """'#old' -> '#new' (or another page's URL) for this page, from extra.anchor_redirects."""
+    redirects = config.extra.get("anchor_redirects") or {}
+    found = {}
+    for old, new in redirects.items():
+        path, _, anchor = old.partition("#")
+        if path == page.url and anchor:
+            found[f"#{anchor}"] = new
+    return found
+
+
+def page_section(page) -> str:
+    if page.file.src_uri in citation_coverage.TOPIC_PAGES:
+        return "Topic"
+    return "Home" if page.is_homepage else "Reference"
 
 
 def page_metadata(page, config) -> dict:
@@ -251,6 +329,10 @@ def on_page_context(context, page, config, nav):
     if isinstance(page.meta.get("reviewed"), dt.date):
         page.meta["kb"] = page_metadata(page, config)
         page.meta["kb_stale"] = (today() - page.meta["reviewed"]).days > 365
+        page.meta["kb_anchor_redirects"] = anchor_redirects_for(page, config)
+        State.cards.append(social_cards.Card(
+            page_slug(page.url), page.meta["kb"]["title"], page_section(page), config.site_name
+        ))
     if PAGE_LIST_MARKER in (page.content or ""):
         page.content = page.content.replace(PAGE_LIST_MARKER, page_list_html(nav.pages, page))
     if REFERENCE_LIST_MARKER in (page.content or ""):
@@ -260,3 +342,12 @@ def on_page_context(context, page, config, nav):
             REFERENCE_LIST_MARKER, reference_list_html(State.bib, State.cited_by, base)
         )
     return context
+
+
+def on_post_build(config):
+    """Write the link-preview cards; unchanged cards come from .cache/cards."""
+    root = Path(config.config_file_path).parent
+    drawn, reused = social_cards.write_cards(
+        State.cards, Path(config.site_dir) / "assets" / "cards", root / ".cache" / "cards"
+    )
+    log.info(f"Social cards: {drawn} drawn, {reused} reused from .cache/cards")

@@ -7,13 +7,16 @@ permalinks, the colour-scheme toggle and the 404 page.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import re
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ALL_PAGES, ROOT
+from conftest import ALL_PAGES, ROOT, StaticHandler, build
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -260,3 +263,48 @@ def test_404_page_is_styled_and_links_home(watched, server) -> None:
     w.page.wait_for_load_state("networkidle")
     assert urlparse(w.page.url).path == "/"
     assert w.page.locator("h1").inner_text() == "Metreleptin knowledge base"
+
+
+def test_copy_button_copies_the_bibtex(browser, server) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + "mechanism/", wait_until="networkidle")
+    block = page.locator("#cite-this-page ~ .highlight").nth(1)
+    block.hover()
+    block.locator("button[data-md-type=copy]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    context.close()
+    assert copied.startswith("@misc{metreleptinkb-mechanism,")
+    assert "url          = {https://" in copied
+
+
+def test_references_can_be_filtered_by_evidence_type(watched) -> None:
+    w = watched()
+    w.open("references/")
+    boxes = w.page.locator(".kb-filter input[type=checkbox]")
+    assert w.page.locator(".kb-filter").is_visible()
+    for i in range(boxes.count()):
+        if boxes.nth(i).get_attribute("value") != "animal":
+            boxes.nth(i).uncheck()
+    shown = w.page.locator("li.kb-reference:visible").evaluate_all("els => els.map(e => e.dataset.evidence)")
+    assert shown and set(shown) == {"animal"}
+    assert w.page.locator(".kb-filter__status").inner_text() == f"{len(shown)} references shown"
+
+
+def test_renamed_heading_redirect_keeps_old_links_working(browser, scratch_project, tmp_path) -> None:
+    config = scratch_project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  anchor_redirects: {}", '  anchor_redirects:\n    "contraindications/#old-name": "#limitations-of-use"'),
+        encoding="utf-8")
+    result = build(scratch_project, tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(StaticHandler, directory=str(tmp_path / "out")))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/contraindications/#old-name")
+        page.wait_for_url("**#limitations-of-use")
+        page.close()
+    finally:
+        httpd.shutdown()

@@ -1,0 +1,127 @@
+"""Citation coverage: how many statements on a page carry a citation.
+
+A statement is a paragraph, a list item or a table body row with at least
+MIN_WORDS words of prose (links, markup and citations removed). It is covered
+when it holds a ``[@key]``. Headings, admonition titles, HTML blocks, code and
+short navigation lines ("See the glossary.") do not count.
+
+Run ``python scripts/citation_coverage.py`` (or ``make coverage``) for a table;
+the build hook warns, and the tests fail, when a topic page is below THRESHOLD.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MIN_WORDS = 8
+THRESHOLD = 0.90
+TOPIC_PAGES = ["mechanism.md", "indication.md", "contraindications.md", "leptin-resistance.md"]
+
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+CITATION = re.compile(r"\[@[^\]]*\]")
+WORD = re.compile(r"[A-Za-z0-9α-ω][\w'.%/-]*")
+
+
+@dataclass
+class Coverage:
+    path: str
+    statements: int = 0
+    cited: int = 0
+    uncited: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        return self.cited / self.statements if self.statements else 1.0
+
+
+def _prose_words(text: str) -> int:
+    text = CITATION.sub(" ", text)
+    text = LINK.sub(r"\1", text)
+    text = re.sub(r"<[^>]+>|[*_`|{}#]", " ", text)
+    return len(WORD.findall(text))
+
+
+def statements(markdown: str) -> list[tuple[int, str]]:
+    """(line number, text) of every paragraph, list item and table body row."""
+    offset = 0
+    match = FRONT_MATTER.match(markdown)
+    if match:
+        offset = markdown.count("\n", 0, match.end())
+        markdown = markdown[match.end():]
+    found: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    in_code = False
+    lines = markdown.split("\n")
+
+    def flush() -> None:
+        if current:
+            found.append((start, " ".join(part.strip() for part in current)))
+            current.clear()
+
+    for number, raw in enumerate(lines, offset + 1):
+        line = raw.strip()
+        if line.startswith("```"):
+            in_code = not in_code
+            flush()
+            continue
+        if in_code:
+            continue
+        is_table = line.startswith("|")
+        if (not line or line.startswith(("#", "<", "!!!", "???", "*[", "///", "{", "!["))
+                or re.fullmatch(r"\|?[\s:|-]+\|?", line) or line == "---"):
+            flush()
+            continue
+        if is_table:
+            flush()
+            following = lines[number - offset] .strip() if number - offset < len(lines) else ""
+            if not re.fullmatch(r"\|[\s:|-]+\|?", following):  # not a header row
+                found.append((number, line))
+            continue
+        if LIST_ITEM.match(raw):
+            flush()
+            start = number
+            current.append(LIST_ITEM.sub("", raw))
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    flush()
+    return [(n, text) for n, text in found if _prose_words(text) >= MIN_WORDS]
+
+
+def measure(markdown: str, path: str) -> Coverage:
+    result = Coverage(path)
+    for number, text in statements(markdown):
+        result.statements += 1
+        if CITATION.search(text):
+            result.cited += 1
+        else:
+            result.uncited.append((number, text[:100]))
+    return result
+
+
+def main(argv: list[str]) -> int:
+    docs = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "docs"
+    print(f"{'page':<28} {'statements':>10} {'cited':>6} {'coverage':>9}")
+    failing = 0
+    for name in sorted(p.name for p in docs.glob("*.md")):
+        result = measure((docs / name).read_text(encoding="utf-8"), f"docs/{name}")
+        topic = name in TOPIC_PAGES
+        flag = " below 90%" if topic and result.ratio < THRESHOLD else ""
+        failing += bool(flag)
+        print(f"{name:<28} {result.statements:>10} {result.cited:>6} {result.ratio:>8.0%}{flag}"
+              f"{'' if topic else '  (not a topic page)'}")
+        if topic:
+            for number, text in result.uncited:
+                print(f"    docs/{name}:{number}: no citation: {text}")
+    return 1 if failing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
