@@ -43,7 +43,7 @@ coverage: $(VENV)/.site ## Citation coverage per page
 	$(BIN)/python scripts/citation_coverage.py
 
 bench: $(VENV)/.dev node_modules/.installed ## Benchmark build time, page weight, search speed, Lighthouse
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(ARGS)
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf site .cache test-output bench-output .pytest_cache

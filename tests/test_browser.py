@@ -126,7 +126,8 @@ def run_axe(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
         """async () => {
-            const result = await axe.run(document, {resultTypes: ['violations']});
+            // All default rules, plus target-size (WCAG 2.2 AA), which Lighthouse also checks.
+            const result = await axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}});
             return result.violations.map(v => ({id: v.id, impact: v.impact,
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
         }"""
