@@ -1,7 +1,7 @@
 """MkDocs hooks for the metreleptin knowledge base (registered in mkdocs.yml).
 
-Each event hands its work to small functions in ``kb_references`` and returns
-early when a page is not its business. Problems stop the build with one line
+Each event hands its work to small functions (``kb_references``, ``citation_coverage``,
+``social_cards``) and returns early when a page is not its business. Problems stop the build with one line
 each, ``path:line: message``, then a BuildError.
 
 Order matters: MkDocs runs hooks after plugins for the same event, so the
@@ -66,7 +66,10 @@ def on_config(config):
     State.bib = None
     State.cited_by = defaultdict(list)
     State.cards = []
-    bib_option = config.plugins["bibtex"].config.bib_file
+    resolver = config.plugins["bibtex"].config
+    if resolver.footnote_format != FOOTNOTE_PREFIX + "{key}":
+        _fail([f"mkdocs.yml: bibtex footnote_format must be '{FOOTNOTE_PREFIX}{{key}}' (scripts/hooks.py reads it)"])
+    bib_option = resolver.bib_file
     path = Path(config.config_file_path).parent / bib_option
     bib, problems = refs.parse_bibliography(path.read_text(encoding="utf-8"), bib_option)
     _fail(problems)
