@@ -189,42 +189,8 @@ def citing_sections(page_html: str) -> list[tuple[str, str, str]]:
     return found
 
 
-ABBR_OR_HEADING = re.compile(r'<abbr title="[^"]*">([^<]+)</abbr>|<h[1-3][ >]')
-
-
-def first_abbreviation_per_section(page_html: str) -> str:
-    """Keep an abbreviation's tooltip at its first use in each section; later uses are plain text.
-
-    Every <abbr> becomes a Material tooltip component when the page loads; marking each
-    of the ~150 uses on a topic page cost readers about a third of a second of main-thread time.
-    """
-    seen: set[str] = set()
-
-    def keep_first(match: re.Match[str]) -> str:
-        term = match.group(1)
-        if term is None:  # a heading starts a new section
-            seen.clear()
-            return match.group(0)
-        if term in seen:
-            return term
-        seen.add(term)
-        return match.group(0)
-
-    return ABBR_OR_HEADING.sub(keep_first, page_html)
-
-
-BACKREF_TITLE = re.compile(r'(class="footnote-backref" href="[^"]+") title="Jump back to footnote (\d+) in the text"')
-
-
 def on_page_content(html_text, page, config, files):
-    """Remember which page and section cites each reference (for /references/).
-
-    Also: Material turns every element with a title into a tooltip component, and each page
-    has a hundred or more footnote back-links; an aria-label names them without that cost.
-    """
-    html_text = BACKREF_TITLE.sub(r'\1 aria-label="Back to citation \2 in the text"', html_text)
-    html_text = html_text.replace('class="headerlink" href=', 'class="headerlink" aria-label="Link to this section" href=')
-    html_text = first_abbreviation_per_section(html_text)
+    """Remember which page and section cites each reference (for /references/)."""
     seen = set()
     for key, anchor, section in citing_sections(html_text):
         citer = Citer(page.url, page.title, anchor, section)

@@ -202,17 +202,3 @@ def test_no_source_maps_are_published(site: Path) -> None:
     assert list(site.rglob("*.map")) == []
     for asset in list(site.rglob("*.js")) + list(site.rglob("*.css")):
         assert "sourceMappingURL" not in asset.read_text(encoding="utf-8"), asset
-
-
-def test_repeated_abbreviations_are_marked_once_per_section(site: Path) -> None:
-    doc = soup(page_file(site, "mechanism"))
-    article = doc.find("article")
-    sections: list[list[str]] = [[]]
-    for element in article.find_all(["h2", "h3", "abbr"]):
-        if element.name == "abbr":
-            sections[-1].append(element.get_text())
-        else:
-            sections.append([])
-    assert sum(map(len, sections)) > 20
-    for terms in sections:
-        assert len(terms) == len(set(terms))

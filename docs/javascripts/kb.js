@@ -20,7 +20,10 @@
       nav.setAttribute("aria-label", (title ? title.textContent : "Code block " + (i + 1)) + " actions");
     });
   }
-  new MutationObserver(nameCodeNavs).observe(document.body, { childList: true, subtree: true });
+  var observer = new MutationObserver(nameCodeNavs);
+  document.querySelectorAll(".highlight").forEach(function (block) {
+    observer.observe(block, { childList: true, subtree: true });  // only code blocks, not the page
+  });
   nameCodeNavs();
 
   /* 3. The references page can be filtered by evidence type. */
