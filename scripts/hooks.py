@@ -217,7 +217,7 @@ def reference_list_html(bib: refs.Bibliography, cited_by: dict[str, list[Citer]]
         for page_url, citers in pages.items():
             sections = ", ".join(
                 f'<a href="{base}{page_url}{"#" + html.escape(c.anchor) if c.anchor else ""}">'
-                f'{html.escape(c.section) if c.anchor else "Key points"}</a>'
+                f'{html.escape(c.section) if c.anchor else "Introduction"}</a>'
                 for c in citers
             )
             backlinks.append(f"<li>{html.escape(citers[0].page_title)}: {sections}</li>")

@@ -217,7 +217,7 @@ def identifier_links(entry: Entry) -> list[tuple[str, str]]:
         links.append((f"PubMed {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"))
     pmcid = entry.fields.get("pmcid", "")
     if pmcid:
-        links.append((f"PMC free full text", f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"))
+        links.append(("PMC free full text", f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"))
     return links
 
 

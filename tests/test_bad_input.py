@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from conftest import build
 
 GOOD_ENTRY_KEY = "oral2002leptin"

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
 from conftest import ALL_PAGES, ROOT, StaticHandler, build
 
 playwright_sync = pytest.importorskip("playwright.sync_api")

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import ALL_PAGES, ROOT, SITE_URL, TOPIC_PAGES, build
 from PIL import Image
 from pybtex.database import parse_string
+
+from conftest import ALL_PAGES, ROOT, SITE_URL, TOPIC_PAGES, build
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import citation_coverage  # noqa: E402

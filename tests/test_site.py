@@ -10,9 +10,9 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ALL_PAGES, ROOT, SITE_URL, TOPIC_PAGES
-
 from pybtex.database import parse_file
+
+from conftest import ALL_PAGES, ROOT, SITE_URL, TOPIC_PAGES
 
 
 def html_pages(site: Path) -> list[Path]:
