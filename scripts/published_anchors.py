@@ -3,7 +3,7 @@
     python scripts/published_anchors.py SITE_DIR > published-anchors.txt
 
 run on the built site at release time, records every page's heading anchors as
-``page/#anchor`` lines. tests/test_anchors.py fails when one of them is missing from a
+``page/#anchor`` lines. tests/test_linking.py fails when one of them is missing from a
 new build and not forwarded in mkdocs.yml (extra.anchor_redirects).
 """
 

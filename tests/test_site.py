@@ -40,7 +40,7 @@ def test_page_exists_with_description_canonical_and_review_date(site: Path, page
     assert canonical and canonical["href"] == SITE_URL + (f"{page}/" if page else "")
     status = doc.select_one(".kb-page-status")
     assert status is not None, "review date and disclaimer missing"
-    assert status.find("time")["datetime"] == re.search(r"\d{4}-\d\d-\d\d", status.find("time")["datetime"])[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", status.find("time")["datetime"])
     assert "not medical advice" in status.get_text()
     assert len(doc.find_all("h1")) == 1
 
