@@ -135,6 +135,21 @@ def run_axe(page) -> list[dict]:
     )
 
 
+# Cumulative layout shift since the page started loading, with what moved (id or tag).
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+    const entries = [];
+    const observer = new PerformanceObserver(list => entries.push(...list.getEntries()));
+    observer.observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => {
+        entries.push(...observer.takeRecords());
+        observer.disconnect();
+        const shifts = entries.filter(e => !e.hadRecentInput);
+        resolve({score: shifts.reduce((sum, e) => sum + e.value, 0),
+                 moved: shifts.flatMap(e => e.sources.map(s => s.node ? s.node.id || s.node.nodeName : '?'))});
+    }, 300);
+})"""
+
+
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("path", [f"{p}/" if p else "" for p in ALL_PAGES])
 def test_page_is_clean_accessible_and_private(watched, path: str, viewport: str) -> None:
@@ -143,6 +158,9 @@ def test_page_is_clean_accessible_and_private(watched, path: str, viewport: str)
     assert w.offsite == [], f"requests to other hosts on /{path}: {w.offsite}"
     assert w.errors == [], f"console errors on /{path}: {w.errors}"
     assert w.failed == [], f"failed requests on /{path}: {w.failed}"
+    # Nothing moves while the page loads (scripted controls appearing, blocks rendered late).
+    shift = w.page.evaluate(LAYOUT_SHIFT)
+    assert shift["score"] <= 0.01, f"/{path} ({viewport}) shifts while loading: {shift}"
     violations = run_axe(w.page)
     assert violations == [], f"axe on /{path} ({viewport}): {violations}"
     if viewport == "phone":
@@ -210,19 +228,45 @@ def test_search_finds_the_right_page_and_lands_on_it(watched, term: str, expecte
 
 
 def test_citation_tooltip_shows_full_reference(watched) -> None:
+    """Hover and keyboard focus both show the full reference in Material's tooltip; leaving or
+    Escape hides it; one tooltip at a time, named, without the footnote's back links."""
     w = watched()
     w.open("mechanism/")
-    marker = w.page.locator("article a.footnote-ref").first
+    markers = w.page.locator("article a.footnote-ref")
+    marker = markers.first
     key = marker.get_attribute("href").lstrip("#")
-    expected = w.page.locator(f"[id='{key}']").inner_text().strip()[:40]
+    # textContent: blocks far down the page are not rendered yet (content-visibility), and
+    # innerText only sees rendered text.
+    expected = " ".join(w.page.locator(f"[id='{key}'] p").text_content().replace("↩", "").split())
+    tooltip = w.page.locator(".md-tooltip2--active")
+    assert tooltip.count() == 0
     marker.hover()
-    tooltip = w.page.locator(".md-tooltip2--active, .md-tooltip2").filter(has_text=expected[:30])
-    tooltip.first.wait_for(state="visible", timeout=5_000)
-    marker.blur()
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert " ".join(tooltip.inner_text().split()) == expected
+    assert tooltip.get_attribute("role") == "dialog"
+    assert tooltip.get_attribute("aria-label") == f"Reference {marker.inner_text()}"
+    assert marker.get_attribute("aria-controls") == tooltip.get_attribute("id")
+    assert tooltip.locator(".footnote-backref, [id]").count() == 0
+    # The pointer can move into the tooltip (to follow its DOI link) without it closing.
+    tooltip.locator("a").first.hover()
+    w.page.wait_for_timeout(600)
+    assert tooltip.is_visible()
     w.page.mouse.move(0, 0)
-    w.page.keyboard.press("Tab")
+    w.page.wait_for_selector(".md-tooltip2", state="detached", timeout=5_000)
+    assert marker.get_attribute("aria-controls") is None
+    # Keyboard: focusing a marker shows its reference; focusing the next one replaces it.
     marker.focus()
-    tooltip.first.wait_for(state="visible", timeout=5_000)
+    tooltip.wait_for(state="visible", timeout=5_000)
+    second = markers.nth(1)
+    second.focus()
+    w.page.wait_for_function(
+        "text => { const t = document.querySelectorAll('.md-tooltip2'); "
+        "return t.length === 1 && t[0].textContent.includes(text); }",
+        arg=w.page.locator(f"[id='{second.get_attribute('href').lstrip('#')}'] p").text_content()[:40])
+    w.page.keyboard.press("Escape")
+    w.page.wait_for_selector(".md-tooltip2", state="detached", timeout=5_000)
+    assert w.page.evaluate("document.activeElement.classList.contains('footnote-ref')")
+    assert not w.errors
 
 
 def test_abbreviations_show_expansion_on_hover(watched) -> None:
