@@ -232,7 +232,10 @@ def reference_list_html(bib: refs.Bibliography, cited_by: dict[str, list[Citer]]
 
 
 def reference_filter_html(bib: refs.Bibliography) -> str:
-    """Checkboxes by evidence type (hidden until docs/javascripts/kb.js runs)."""
+    """Checkboxes by evidence type, run by docs/javascripts/kb.js (hidden without scripting).
+
+    The status line starts with the full count, so it does not grow when the script fills it in.
+    """
     counts: dict[str, int] = defaultdict(int)
     for entry in bib.entries.values():
         counts[entry.fields.get("evidence", "")] += 1
@@ -242,8 +245,8 @@ def reference_filter_html(bib: refs.Bibliography) -> str:
         if counts[value]
     )
     return (
-        f'<fieldset class="kb-filter" hidden><legend>Show evidence types</legend>{boxes}'
-        f'<p class="kb-filter__status" role="status"></p></fieldset>'
+        f'<fieldset class="kb-filter"><legend>Show evidence types</legend>{boxes}'
+        f'<p class="kb-filter__status" role="status">{len(bib.entries)} references shown</p></fieldset>'
     )
 
 
