@@ -292,6 +292,27 @@ def test_permalink_opened_fresh_scrolls_to_heading(watched) -> None:
     assert 0 <= top < 200, f"{href} is at {top}px, not at the top"
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_citation_marker_and_back_link_land_on_their_targets(watched, viewport: str) -> None:
+    """Following a marker shows its reference entry (entries far down render only when needed),
+    and the entry's back link returns to the marker."""
+    w = watched(viewport)
+    w.open("indication/")
+    marker = w.page.locator("article a.footnote-ref").nth(40)
+    marker.scroll_into_view_if_needed()
+    marker.click()
+    entry_id = marker.get_attribute("href").lstrip("#")
+    w.page.wait_for_function(f"location.hash === '#{entry_id}'")
+    box = w.page.evaluate(f"(() => {{ const r = document.getElementById({entry_id!r}).getBoundingClientRect();"
+                          " return [r.top, r.height, innerHeight]; })()")
+    assert 0 <= box[0] < box[2] - 20 and box[1] > 20, f"#{entry_id} not shown after the click: {box}"
+    sup_id = marker.evaluate("a => a.parentElement.id")
+    w.page.locator(f"[id='{entry_id}'] a.footnote-backref[href='#{sup_id}']").click()
+    w.page.wait_for_function(f"location.hash === '#{sup_id}'")
+    top = w.page.evaluate(f"document.getElementById({sup_id!r}).getBoundingClientRect().top")
+    assert 0 <= top < w.page.viewport_size["height"], f"back link left #{sup_id} at {top}px"
+
+
 def test_colour_scheme_toggle_works_and_is_remembered(watched) -> None:
     w = watched()
     w.page.emulate_media(color_scheme="light")
