@@ -235,8 +235,6 @@ def test_citation_tooltip_shows_full_reference(watched) -> None:
     markers = w.page.locator("article a.footnote-ref")
     marker = markers.first
     key = marker.get_attribute("href").lstrip("#")
-    # textContent: blocks far down the page are not rendered yet (content-visibility), and
-    # innerText only sees rendered text.
     expected = " ".join(w.page.locator(f"[id='{key}'] p").text_content().replace("↩", "").split())
     tooltip = w.page.locator(".md-tooltip2--active")
     assert tooltip.count() == 0
