@@ -18,7 +18,10 @@ from pathlib import Path
 
 MIN_WORDS = 8
 THRESHOLD = 0.90
-TOPIC_PAGES = ["mechanism.md", "indication.md", "contraindications.md", "leptin-resistance.md"]
+TOPIC_PAGES = [
+    "mechanism.md", "pharmacology.md", "indication.md", "clinical-use.md", "partial-lipodystrophy.md",
+    "contraindications.md", "leptin-resistance.md",
+]
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")

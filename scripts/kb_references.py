@@ -31,6 +31,7 @@ EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
     "in-vitro": ("In vitro", "In vitro study"),
     "review": ("Review", "Review"),
     "regulatory": ("Regulatory", "Regulatory label or assessment"),
+    "manufacturer": ("Manufacturer", "Material from the company that sells the drug (not independent)"),
     "news": ("News", "News report or press release (not peer reviewed)"),
 }
 
