@@ -32,6 +32,8 @@ EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
     "review": ("Review", "Review"),
     "regulatory": ("Regulatory", "Regulatory label or assessment"),
     "manufacturer": ("Manufacturer", "Material from the company that sells the drug (not independent)"),
+    "database": ("Database", "Reference database or classification (DrugBank, MedGen, Orphanet, WHO ATC)"),
+    "registry": ("Trial registry", "Clinical-trial registration record"),
     "news": ("News", "News report or press release (not peer reviewed)"),
 }
 
