@@ -7,6 +7,8 @@ short navigation lines ("See the glossary.") do not count.
 
 Run ``python scripts/citation_coverage.py`` (or ``make coverage``) for a table;
 the build hook warns, and the tests fail, when a topic page is below THRESHOLD.
+The report also lists the statements whose only sources are company material or the press
+(evidence types in WEAK_EVIDENCE): a clinical fact never rests on those alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import kb_references
+
 MIN_WORDS = 8
+WEAK_EVIDENCE = {"manufacturer", "news"}
 THRESHOLD = 0.90
 TOPIC_PAGES = [
     "mechanism.md", "pharmacology.md", "indication.md", "clinical-use.md", "partial-lipodystrophy.md",
@@ -27,6 +32,7 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 CITATION = re.compile(r"\[@[^\]]*\]")
+CITED_KEY = re.compile(r"@([\w-]+)")
 WORD = re.compile(r"[A-Za-z0-9α-ω][\w'.%/-]*")
 
 
@@ -36,6 +42,7 @@ class Coverage:
     statements: int = 0
     cited: int = 0
     uncited: list[tuple[int, str]] = field(default_factory=list)
+    weakly_sourced: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -98,23 +105,35 @@ def statements(markdown: str) -> list[tuple[int, str]]:
     return [(n, text) for n, text in found if _prose_words(text) >= MIN_WORDS]
 
 
-def measure(markdown: str, path: str) -> Coverage:
+def measure(markdown: str, path: str, evidence: dict[str, str] | None = None) -> Coverage:
+    """Count cited statements; with ``evidence`` (key -> evidence type), also find weakly sourced ones."""
     result = Coverage(path)
     for number, text in statements(markdown):
         result.statements += 1
-        if CITATION.search(text):
+        citations = CITATION.findall(text)
+        if citations:
             result.cited += 1
+            types = {evidence.get(key, "") for c in citations for key in CITED_KEY.findall(c)} if evidence else set()
+            if types and types <= WEAK_EVIDENCE:
+                result.weakly_sourced.append((number, text[:100]))
         else:
             result.uncited.append((number, text[:100]))
     return result
 
 
+def evidence_types(bib_path: Path) -> dict[str, str]:
+    bib, _ = kb_references.parse_bibliography(bib_path.read_text(encoding="utf-8"), bib_path.name)
+    return {key: entry.fields.get("evidence", "") for key, entry in bib.entries.items()}
+
+
 def main(argv: list[str]) -> int:
-    docs = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent / "docs"
+    root = Path(__file__).resolve().parent.parent
+    docs = Path(argv[1]) if len(argv) > 1 else root / "docs"
+    evidence = evidence_types(root / "references.bib")
     print(f"{'page':<28} {'statements':>10} {'cited':>6} {'coverage':>9}")
     failing = 0
     for name in sorted(p.name for p in docs.glob("*.md")):
-        result = measure((docs / name).read_text(encoding="utf-8"), f"docs/{name}")
+        result = measure((docs / name).read_text(encoding="utf-8"), f"docs/{name}", evidence)
         topic = name in TOPIC_PAGES
         flag = " below 90%" if topic and result.ratio < THRESHOLD else ""
         failing += bool(flag)
@@ -123,6 +142,8 @@ def main(argv: list[str]) -> int:
         if topic:
             for number, text in result.uncited:
                 print(f"    docs/{name}:{number}: no citation: {text}")
+        for number, text in result.weakly_sourced:
+            print(f"    docs/{name}:{number}: only manufacturer or news sources: {text}")
     return 1 if failing else 0
 
 

@@ -27,6 +27,7 @@ from mkdocs.utils.meta import get_data
 
 import citation_coverage
 import kb_references as refs
+import reference_format
 import social_cards
 
 log = logging.getLogger("mkdocs.hooks.kb")
@@ -48,6 +49,7 @@ class Citer:
 
 class State:
     bib: refs.Bibliography | None = None
+    formatter: reference_format.Formatter | None = None
     cited_by: dict[str, list[Citer]] = defaultdict(list)
     cards: list[social_cards.Card] = []
 
@@ -74,13 +76,19 @@ def on_config(config):
     bib, problems = refs.parse_bibliography(path.read_text(encoding="utf-8"), bib_option)
     _fail(problems)
     State.bib = bib
+    State.formatter = reference_format.Formatter(bib.entries)
     return config
 
 
 @event_priority(100)
 def on_files(files, config):
-    """Front matter, citation syntax, unknown keys and unused entries, all pages at once."""
-    assert State.bib is not None
+    """Front matter, citation syntax, unknown keys and unused entries, all pages at once.
+
+    The resolver's registry exists by now (mkdocs-bibtex builds it in on_config): give it our formatter.
+    """
+    assert State.bib is not None and State.formatter is not None
+    seam_problem = reference_format.install(config.plugins["bibtex"], State.formatter)
+    _fail([seam_problem] if seam_problem else [])
     problems: list[str] = []
     uses: list[refs.CitationUse] = []
     for file in files.documentation_pages():
@@ -201,7 +209,9 @@ def on_page_content(html_text, page, config, files):
     return html_text
 
 
-def reference_list_html(bib: refs.Bibliography, cited_by: dict[str, list[Citer]], base: str) -> str:
+def reference_list_html(
+    bib: refs.Bibliography, cited_by: dict[str, list[Citer]], base: str, formatter: reference_format.Formatter
+) -> str:
     """The full list for /references/: sorted by first author, with cited-by links."""
     items = []
     for key, entry in sorted(bib.entries.items(), key=lambda item: refs.sort_key(item[1])):
@@ -223,7 +233,7 @@ def reference_list_html(bib: refs.Bibliography, cited_by: dict[str, list[Citer]]
             backlinks.append(f"<li>{html.escape(citers[0].page_title)}: {sections}</li>")
         items.append(
             f'<li id="{html.escape(key)}" class="kb-reference" data-evidence="{html.escape(evidence)}">'
-            f'<p>{refs.evidence_badge(entry)} {refs.format_reference_html(entry)}'
+            f'<p>{refs.evidence_badge(entry)} {formatter.html(key)}'
             f'{" " + link_html if link_html else ""}</p>'
             f'<details class="kb-cited-by"><summary>Cited by {len(backlinks)} page(s)</summary>'
             f'<ul>{"".join(backlinks)}</ul></details></li>'
@@ -342,10 +352,10 @@ def on_page_context(context, page, config, nav):
     if PAGE_LIST_MARKER in (page.content or ""):
         page.content = page.content.replace(PAGE_LIST_MARKER, page_list_html(nav.pages, page))
     if REFERENCE_LIST_MARKER in (page.content or ""):
-        assert State.bib is not None
+        assert State.bib is not None and State.formatter is not None
         base = "../" * page.url.count("/")
         page.content = page.content.replace(
-            REFERENCE_LIST_MARKER, reference_list_html(State.bib, State.cited_by, base)
+            REFERENCE_LIST_MARKER, reference_list_html(State.bib, State.cited_by, base, State.formatter)
         )
     return context
 

@@ -13,13 +13,12 @@ import difflib
 import html
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pybtex.errors
-from pybtex.backends.html import Backend as HtmlBackend
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.input import bibtex as bibtex_input
 from pybtex.scanner import PybtexError
-from pybtex.style.formatting.plain import Style as PlainStyle
 
 # The evidence type each entry must carry in its `evidence` field:
 # value -> (short label shown next to a citation, long label on /references/).
@@ -36,6 +35,23 @@ EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
     "registry": ("Trial registry", "Clinical-trial registration record"),
     "news": ("News", "News report or press release (not peer reviewed)"),
 }
+
+# A `regulatory` entry links the document at its issuer (a regulator), never at a copy; the copy
+# that was read is named in the comment above the entry.
+REGULATOR_HOSTS = (
+    "fda.gov",                # FDA, including accessdata.fda.gov
+    "dailymed.nlm.nih.gov",   # the FDA's label repository, run by the NLM
+    "ema.europa.eu",          # European Medicines Agency
+    "ec.europa.eu",           # European Commission (Union Register of medicinal products)
+    "pmda.go.jp",             # Japan's PMDA
+    "mhlw.go.jp",             # Japan's Ministry of Health, Labour and Welfare
+    "canada.ca",              # Health Canada
+    "hpfb-dgpsa.ca",          # Health Canada's Drug and Health Product Portal
+    "gc.ca",                  # Government of Canada (Drug Product Database)
+    "gov.uk",                 # MHRA
+)
+IDENTIFIERS = ("doi", "pmid", "pmcid", "url")
+UNVERIFIED = re.compile(r"not verified", re.IGNORECASE)
 
 ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]*)", re.MULTILINE)
 NON_ENTRIES = {"comment", "string", "preamble"}
@@ -67,11 +83,13 @@ def parse_bibliography(text: str, path: str = "references.bib") -> tuple[Bibliog
     """Parse BibTeX strictly. Returns the bibliography and a list of problems."""
     problems: list[str] = []
     lines: dict[str, int] = {}
+    line, counted_to = 1, 0  # count newlines incrementally: linear in the size of the file
     for match in ENTRY_START.finditer(text):
         kind, key = match.group(1).lower(), match.group(2)
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
         if kind in NON_ENTRIES:
             continue
-        line = line_of(text, match.start())
         if not key:
             problems.append(f"{path}:{line}: @{kind} entry has no citation key")
         elif key in lines:
@@ -122,7 +140,37 @@ def check_entry(bib: Bibliography, key: str, entry: Entry) -> list[str]:
     pmcid = entry.fields.get("pmcid", "")
     if pmcid and not re.fullmatch(r"PMC\d+", pmcid):
         problems.append(f"{where}: entry '{key}' has a malformed PMCID '{pmcid}'")
+    # problems.extend(source_standard_problems(where, key, entry))  # enabled once references.bib complies
     return problems
+
+
+def source_standard_problems(where: str, key: str, entry: Entry) -> list[str]:
+    """What a reader needs to follow and weigh a source (see about.md, 'How sources are chosen')."""
+    fields = entry.fields
+    problems = []
+    if entry.type == "article" and not (fields.get("doi") or fields.get("pmid")):
+        problems.append(
+            f"{where}: entry '{key}' is an @article without a doi or pmid: verify the identifier or replace the source"
+        )
+    elif not any(fields.get(name, "").strip() for name in IDENTIFIERS):
+        problems.append(f"{where}: entry '{key}' gives the reader nothing to follow: add a doi, pmid, pmcid or url")
+    if fields.get("evidence") == "regulatory":
+        url = fields.get("url", "")
+        if not is_regulator_url(url):
+            problems.append(
+                f"{where}: entry '{key}' is 'regulatory' but its url {url or '(none)'} is not at a regulator "
+                "(REGULATOR_HOSTS in scripts/kb_references.py): link the issuer's document, name the copy read in a comment"
+            )
+    people = " ".join(str(person) for persons in entry.persons.values() for person in persons)
+    if UNVERIFIED.search(people) or UNVERIFIED.search(fields.get("author", "")):
+        problems.append(f"{where}: entry '{key}' has authors marked 'not verified': verify them or replace the source")
+    return problems
+
+
+def is_regulator_url(url: str) -> bool:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and any(host == h or host.endswith("." + h) for h in REGULATOR_HOSTS)
 
 
 @dataclass(frozen=True)
@@ -193,18 +241,6 @@ def front_matter_problems(meta: dict, path: str) -> list[str]:
     elif not isinstance(reviewed, dt.date):
         problems.append(f"{path}:1: 'reviewed' must be a date written YYYY-MM-DD, not '{reviewed}'")
     return problems
-
-
-# ---------------------------------------------------------------- formatting
-
-_style = PlainStyle()
-_html = HtmlBackend()
-
-
-def format_reference_html(entry: Entry) -> str:
-    """The reference as HTML; every character from the .bib file is escaped."""
-    text = _style.format_entry("", entry).text.render(_html)
-    return text.replace("\n", " ")
 
 
 def evidence_label(entry: Entry, long: bool = False) -> str:

@@ -60,7 +60,7 @@ def test_malformed_entry(scratch_project: Path, tmp_path: Path) -> None:
 
 def test_unused_entry(scratch_project: Path, tmp_path: Path) -> None:
     append(scratch_project / "references.bib",
-           "\n@misc{nobody2020cites,\n  title = {Never cited},\n  evidence = {review}\n}\n")
+           "\n@misc{nobody2020cites,\n  title = {Never cited},\n  url = {https://example.org/},\n  evidence = {review}\n}\n")
     failed_with(scratch_project, tmp_path, r"references\.bib:\d+: entry 'nobody2020cites' is not cited on any page")
 
 
@@ -69,6 +69,22 @@ def test_missing_or_unknown_evidence_type(scratch_project: Path, tmp_path: Path,
     append(scratch_project / "references.bib", "\n@misc{typeless2020,\n  title = {T},\n  " + value + "\n}\n")
     append(scratch_project / "docs" / "about.md", "\nA claim.[@typeless2020]\n")
     failed_with(scratch_project, tmp_path, r"references\.bib:\d+: entry 'typeless2020' has (no 'evidence'|unknown evidence type)")
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("@article{noid2020,\n  title = {T},\n  author = {Smith, Ann},\n  journal = {J},\n  year = {2020},\n"
+     "  evidence = {review}\n}", r"entry 'noid2020' is an @article without a doi or pmid"),
+    ("@misc{noid2020,\n  title = {Label},\n  evidence = {regulatory},\n  url = {https://www.drugs.com/pro/x.html}\n}",
+     r"entry 'noid2020' is 'regulatory' but its url https://www\.drugs\.com/pro/x\.html is not at a regulator"),
+    ("@misc{noid2020,\n  title = {A page},\n  evidence = {manufacturer}\n}",
+     r"entry 'noid2020' gives the reader nothing to follow"),
+    ("@article{noid2020,\n  title = {T},\n  author = {{Authors not verified}},\n  pmid = {1},\n  evidence = {review}\n}",
+     r"entry 'noid2020' has authors marked 'not verified'"),
+])
+def test_source_standards_stop_the_build(scratch_project: Path, tmp_path: Path, entry: str, message: str) -> None:
+    append(scratch_project / "references.bib", "\n" + entry + "\n")
+    append(scratch_project / "docs" / "about.md", "\nA claim.[@noid2020]\n")
+    failed_with(scratch_project, tmp_path, r"references\.bib:\d+: " + message)
 
 
 def test_broken_internal_link(scratch_project: Path, tmp_path: Path) -> None:
@@ -91,7 +107,7 @@ def test_page_without_front_matter_field(scratch_project: Path, tmp_path: Path, 
 
 def test_script_in_a_bib_title_is_shown_as_text(scratch_project: Path, tmp_path: Path) -> None:
     append(scratch_project / "references.bib",
-           "\n@misc{xss2020,\n  title = {Leptin <script>alert(1)</script> study},\n  evidence = {review}\n}\n")
+           "\n@misc{xss2020,\n  title = {Leptin <script>alert(1)</script> study},\n  url = {https://example.org/},\n  evidence = {review}\n}\n")
     append(scratch_project / "docs" / "about.md", "\nA claim.[@xss2020]\n")
     result = build(scratch_project, tmp_path / "out")
     assert result.returncode == 0, result.stdout + result.stderr

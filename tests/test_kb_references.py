@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
+import citation_coverage  # noqa: E402
 import hooks  # noqa: E402
 import kb_references as refs  # noqa: E402
+import reference_format  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 GOOD = "@article{smith2020,\n  title = {T},\n  author = {Smith, Ann},\n  evidence = {review},\n  doi = {10.1000/xyz}\n}\n"
@@ -82,3 +87,94 @@ def test_citing_sections_in_page_order() -> None:
     page = ('<p>a<sup id="fnref:ref-k1"></sup></p><h2 id="dose">Dose<a class="headerlink">¶</a></h2>'
             '<p><sup id="fnref2:ref-k1"></sup><sup id="fnref:ref-k2"></sup></p>')
     assert hooks.citing_sections(page) == [("k1", "", ""), ("k1", "dose", "Dose"), ("k2", "dose", "Dose")]
+
+
+# ------------------------------------------------------------ source standards (issue: sources a reader can follow)
+
+def entry_problems(text: str) -> list[str]:
+    _, problems = refs.parse_bibliography(text)
+    return problems
+
+
+def test_article_needs_a_doi_or_pmid() -> None:
+    text = "@article{a2020,\n  title = {T},\n  author = {A, B},\n  evidence = {review},\n  url = {https://x.org/}\n}\n"
+    assert entry_problems(text) == [
+        "references.bib:1: entry 'a2020' is an @article without a doi or pmid: verify the identifier or replace the source"
+    ]
+    assert entry_problems(text.replace("url = {https://x.org/}", "pmid = {123}")) == []
+
+
+def test_every_entry_gives_the_reader_something_to_follow() -> None:
+    text = "@misc{m2020,\n  title = {T},\n  evidence = {news}\n}\n"
+    assert entry_problems(text) == [
+        "references.bib:1: entry 'm2020' gives the reader nothing to follow: add a doi, pmid, pmcid or url"
+    ]
+    for field in ["doi = {10.1000/x}", "pmid = {1}", "pmcid = {PMC1}", "url = {https://x.org/}"]:
+        assert entry_problems(text.replace("evidence = {news}", f"evidence = {{news}},\n  {field}")) == [], field
+
+
+@pytest.mark.parametrize(("url", "ok"), [
+    ("https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=x", True),
+    ("https://www.accessdata.fda.gov/drugsatfda_docs/label/x.pdf", True),
+    ("https://www.ema.europa.eu/en/medicines/human/EPAR/myalepta", True),
+    ("https://www.info.pmda.go.jp/go/pack/x", True),
+    ("https://dhpp.hpfb-dgpsa.ca/review-documents/resource/x", True),
+    ("https://www.drugs.com/pro/myalept.html", False),
+    ("https://medicines.org.uk/emc/product/11182/smpc", False),
+    ("https://fda.gov.example.com/label", False),
+    ("", False),
+])
+def test_regulatory_entries_link_the_issuer(url: str, ok: bool) -> None:
+    text = "@misc{label,\n  title = {Label},\n  evidence = {regulatory},\n  url = {" + url + "}\n}\n"
+    problems = [p for p in entry_problems(text) if "is 'regulatory'" in p]
+    assert (problems == []) == ok, problems
+
+
+def test_unverified_authors_are_an_error() -> None:
+    text = GOOD.replace("Smith, Ann", "{Authors not verified}")
+    assert entry_problems(text) == [
+        "references.bib:1: entry 'smith2020' has authors marked 'not verified': verify them or replace the source"
+    ]
+
+
+def test_entry_lines_are_counted_past_comments_and_strings() -> None:
+    text = "% c\n@string{j = {J}}\n\n" + GOOD + "\n% two\n% lines\n" + GOOD.replace("smith2020", "smith2021")
+    bib, problems = refs.parse_bibliography(text)
+    assert problems == []
+    assert bib.lines == {"smith2020": 4, "smith2021": 13}
+
+
+# ------------------------------------------------------------ the seam around the resolver
+
+def test_resolver_is_the_version_the_seam_was_written_for() -> None:
+    """Fails when mkdocs-bibtex changes: re-read SimpleRegistry.reference_text before moving the pin."""
+    assert reference_format.check_resolver() is None
+    pinned = re.search(r"^mkdocs-bibtex==(\S+)$", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
+    assert pinned and pinned.group(1) == reference_format.RESOLVER_VERSION
+    from mkdocs_bibtex.registry import SimpleRegistry
+
+    assert callable(SimpleRegistry.reference_text)
+
+
+def test_titles_keep_their_capitals_and_each_entry_is_formatted_once() -> None:
+    bib, _ = refs.parse_bibliography(
+        "@article{x,\n  title = {Hypothalamic mTOR and POMC neurons: the FDA view of Myalept},\n"
+        "  author = {Smith, Ann},\n  journal = {J},\n  year = {2020},\n  evidence = {review},\n  pmid = {1}\n}\n"
+    )
+    formatter = reference_format.Formatter(bib.entries)
+    for _ in range(3):
+        markdown, html = formatter.markdown("x"), formatter.html("x")
+    assert "Hypothalamic mTOR and POMC neurons: the FDA view of Myalept." in markdown
+    assert "Hypothalamic mTOR and POMC neurons: the FDA view of Myalept." in html
+    assert formatter.formatted_count == 1
+
+
+def test_coverage_lists_statements_resting_only_on_company_or_press_sources() -> None:
+    evidence = {"press": "news", "site": "manufacturer", "label": "regulatory"}
+    text = (
+        "The drug lowered triglycerides in most treated patients overall.[@press]\n\n"
+        "The drug lowered triglycerides in most treated patients overall.[@site; @label]\n\n"
+        "The company said that the drug would be launched in the spring.[@site]\n"
+    )
+    result = citation_coverage.measure(text, "p.md", evidence)
+    assert [line for line, _ in result.weakly_sourced] == [1, 5]

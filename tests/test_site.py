@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import parse_file
+from pybtex.richtext import Text
 
 from conftest import ALL_PAGES, ROOT, SITE_URL, TOPIC_PAGES
 
@@ -92,6 +93,17 @@ def test_references_page_lists_every_entry_once_with_backlinks(site: Path) -> No
     for item in items:
         backlinks = item.select(".kb-cited-by a")
         assert backlinks, f"{item['id']} has no cited-by link"
+
+
+def test_reference_titles_keep_the_capitals_written_in_the_bib(site: Path) -> None:
+    """POMC, mTORC1, FDA, Myalept, Japan, Berardinelli-Seip: the rendered title is the BibTeX title."""
+    bib = parse_file(ROOT / "references.bib").entries
+    doc = soup(page_file(site, "references"))
+    for item in doc.select("li.kb-reference"):
+        title = Text.from_latex(bib[item["id"]].fields["title"]).render_as("text")
+        expected = " ".join((title[:1].upper() + title[1:]).split())
+        shown = " ".join(item.p.get_text().split())
+        assert expected in shown, f"{item['id']}: {expected!r} not in {shown!r}"
 
 
 def test_references_sorted_by_first_author(site: Path) -> None:
