@@ -25,14 +25,16 @@ import time
 from functools import partial
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import page_registry  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 OUT = ROOT / "bench-output"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = "lighthouse@12.8.2"  # 13.x needs a newer Node.js than Debian's
-PAGES = ["", "mechanism/", "indication/", "contraindications/", "leptin-resistance/",
-         "glossary/", "references/", "about/"]
-TOPICS = ["", "mechanism/", "indication/", "contraindications/", "leptin-resistance/"]
+PAGES = [page.url for page in page_registry.pages(ROOT)]
+TOPICS = ["", *(page.url for page in page_registry.topic_pages(ROOT))]
 SEARCH_TERMS = ["Myalept", "Myalepta", "A16AA07", "dose", "lymphoma", "REMS", "pregnancy", "rapamycin",
                 "mTOR", "STAT3", "SOCS3", "AMPK", "POMC", "HbA1c", "hypoglycemia"]
 BUDGET_KB, BUDGET_REQUESTS, BUDGET_LIGHTHOUSE, BUDGET_SEARCH_MS = 250, 20, 95, 100
@@ -80,9 +82,11 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
     (project / "references.bib").write_text(bib + "\n" + "\n\n".join(copies) + "\n", encoding="utf-8")
     synthetic = project / "docs" / "synthetic"
     synthetic.mkdir()
-    topic_sources = ["mechanism.md", "indication.md", "contraindications.md", "leptin-resistance.md"]
-    pages = 8
-    for k in range(1, pages_factor * 8 // 4 - 1):  # ~pages_factor x the 8 real pages, in copies of 4 topic pages
+    topic_sources = [page.src for page in page_registry.topic_pages(ROOT)]
+    real = len(PAGES)
+    pages = real
+    first_uncited = max(2, pages_factor * real // len(topic_sources))  # copies 1.. make ~pages_factor x the pages
+    for k in range(1, first_uncited):
         suffix = f"_s{k}" if k < refs_factor else ""
         for source in topic_sources:
             text = (ROOT / "docs" / source).read_text(encoding="utf-8")
@@ -91,7 +95,6 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
             text = text.replace("](assets/", "](../assets/")
             (synthetic / f"{k}-{source}").write_text(text, encoding="utf-8")
             pages += 1
-    first_uncited = max(1, pages_factor * 8 // 4 - 1)
     if refs_factor > first_uncited:
         cites = " ".join(f"[@{key}_s{k}]" for k in range(first_uncited, refs_factor) for key in keys)
         (synthetic / "all-references.md").write_text(
@@ -112,7 +115,7 @@ def build_rows(quick: bool) -> list[dict]:
         plans.append(("100x pages, 100x refs", 100, 100, 1))
     for label, pages_factor, refs_factor, runs in plans:
         if pages_factor == refs_factor == 1:
-            project, pages, refs = ROOT, 8, len(re.findall(r"^@", (ROOT / "references.bib").read_text(), re.M))
+            project, pages, refs = ROOT, len(PAGES), len(re.findall(r"^@", (ROOT / "references.bib").read_text(), re.M))
         else:
             project, pages, refs = synthetic_project(pages_factor, refs_factor)
         results = [timed_build(project) for _ in range(runs)]

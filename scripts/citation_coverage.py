@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import kb_references
+import page_markdown
+import page_registry
 
 MIN_WORDS = 8
 WEAK_EVIDENCE = {"manufacturer", "news"}
 THRESHOLD = 0.90
-TOPIC_PAGES = [
-    "mechanism.md", "pharmacology.md", "indication.md", "clinical-use.md", "partial-lipodystrophy.md",
-    "contraindications.md", "leptin-resistance.md",
-]
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
@@ -108,7 +106,7 @@ def statements(markdown: str) -> list[tuple[int, str]]:
 def measure(markdown: str, path: str, evidence: dict[str, str] | None = None) -> Coverage:
     """Count cited statements; with ``evidence`` (key -> evidence type), also find weakly sourced ones."""
     result = Coverage(path)
-    for number, text in statements(markdown):
+    for number, text in statements(page_markdown.protect_code(markdown)):
         result.statements += 1
         citations = CITATION.findall(text)
         if citations:
@@ -132,18 +130,17 @@ def main(argv: list[str]) -> int:
     evidence = evidence_types(root / "references.bib")
     print(f"{'page':<28} {'statements':>10} {'cited':>6} {'coverage':>9}")
     failing = 0
-    for name in sorted(p.name for p in docs.glob("*.md")):
-        result = measure((docs / name).read_text(encoding="utf-8"), f"docs/{name}", evidence)
-        topic = name in TOPIC_PAGES
-        flag = " below 90%" if topic and result.ratio < THRESHOLD else ""
+    for page in page_registry.pages(root):
+        result = measure((docs / page.src).read_text(encoding="utf-8"), f"docs/{page.src}", evidence)
+        flag = " below 90%" if page.topic and result.ratio < THRESHOLD else ""
         failing += bool(flag)
-        print(f"{name:<28} {result.statements:>10} {result.cited:>6} {result.ratio:>8.0%}{flag}"
-              f"{'' if topic else '  (not a topic page)'}")
-        if topic:
+        print(f"{page.src:<28} {result.statements:>10} {result.cited:>6} {result.ratio:>8.0%}{flag}"
+              f"{'' if page.topic else '  (not a topic page)'}")
+        if page.topic:
             for number, text in result.uncited:
-                print(f"    docs/{name}:{number}: no citation: {text}")
+                print(f"    docs/{page.src}:{number}: no citation: {text}")
         for number, text in result.weakly_sourced:
-            print(f"    docs/{name}:{number}: only manufacturer or news sources: {text}")
+            print(f"    docs/{page.src}:{number}: only manufacturer or news sources: {text}")
     return 1 if failing else 0
 
 

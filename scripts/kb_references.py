@@ -16,9 +16,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pybtex.errors
+import yaml
+from mkdocs.utils.meta import YAML_RE
 from pybtex.database import BibliographyData, Entry
 from pybtex.database.input import bibtex as bibtex_input
 from pybtex.scanner import PybtexError
+
+import page_markdown
 
 # The evidence type each entry must carry in its `evidence` field:
 # value -> (short label shown next to a citation, long label on /references/).
@@ -58,6 +62,7 @@ NON_ENTRIES = {"comment", "string", "preamble"}
 # A bracketed block that contains an '@' is read as a citation by the resolver.
 CITE_BLOCK = re.compile(r"\[([^\[\]\n]*@[^\[\]\n]*)\](?!\()")
 CITE_KEY = re.compile(r"^@([\w-]+)$")
+LINKED_CITATION = re.compile(r"\[(@[^\[\]\n]*)\]\(")
 EMAIL = re.compile(r"[\w.%+-]+@[\w.-]+\.[A-Za-z]{2,}")
 
 
@@ -186,10 +191,16 @@ def find_citations(markdown: str, path: str) -> tuple[list[CitationUse], list[st
     """Every key cited in a page, and problems with malformed citation blocks.
 
     Mirrors what the resolver reads: any [...] block holding an '@' that is not
-    an e-mail address. Only the plain forms [@key] and [@a; @b] are allowed.
+    an e-mail address, outside code. Only the plain forms [@key] and [@a; @b] are allowed.
     """
     uses: list[CitationUse] = []
     problems: list[str] = []
+    markdown = page_markdown.protect_code(markdown)
+    for match in LINKED_CITATION.finditer(markdown):
+        problems.append(
+            f"{path}:{line_of(markdown, match.start())}: '[{match.group(1)}](...)' is a link whose text mkdocs-bibtex "
+            "reads as a citation: cite with [@key], or take the '@' out of the link text"
+        )
     for match in CITE_BLOCK.finditer(markdown):
         inner = match.group(1)
         if EMAIL.search(inner):
@@ -225,6 +236,26 @@ def unused_entry_problems(bib: Bibliography, cited: set[str]) -> list[str]:
         for key in bib.entries
         if key not in cited
     ]
+
+
+def read_front_matter(source: str, path: str) -> tuple[dict, list[str]]:
+    """The page's YAML front matter, or a problem naming the line where the YAML breaks.
+
+    (MkDocs itself drops front matter that is not valid YAML without a word.)
+    """
+    match = YAML_RE.match(source)
+    if not match:
+        return {}, []
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1  # +1 for the opening '---', +1 as lines count from 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        return {}, [f"{path}:{line}: front matter is not valid YAML: {problem} (quote values that contain ': ')"]
+    if not isinstance(meta, dict):
+        return {}, [f"{path}:2: front matter must be 'key: value' lines"]
+    return meta, []
 
 
 def front_matter_problems(meta: dict, path: str) -> list[str]:

@@ -10,6 +10,7 @@ version is not the one this seam was written against.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import version
 
 from pybtex.backends.html import Backend as HtmlBackend
@@ -75,13 +76,13 @@ def check_resolver() -> str | None:
     return None
 
 
-def install(plugin, formatter: Formatter) -> str | None:
-    """Give mkdocs-bibtex's registry our formatter. Returns a problem line, or None."""
+def install(plugin, reference_text: Callable[[str], str]) -> str | None:
+    """Make mkdocs-bibtex's registry show ``reference_text(key)`` for each reference. A problem line, or None."""
     problem = check_resolver()
     if problem:
         return problem
     registry = getattr(plugin, "registry", None)
     if type(registry).__name__ != "SimpleRegistry" or not hasattr(registry, "reference_text"):
         return "mkdocs.yml: the bibtex plugin must run without csl_file (scripts/reference_format.py formats references)"
-    registry.reference_text = lambda citation: formatter.markdown(citation.key)
+    registry.reference_text = lambda citation: reference_text(citation.key)
     return None

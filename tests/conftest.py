@@ -15,8 +15,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TOPIC_PAGES = ["mechanism", "indication", "contraindications", "leptin-resistance"]
-ALL_PAGES = ["", *TOPIC_PAGES, "glossary", "references", "about"]
+sys.path.insert(0, str(ROOT / "scripts"))
+import page_registry  # noqa: E402
+
+# Page URLs without slashes ("" is home), from the one page registry (nav + `topic: true`).
+ALL_PAGES = [page.url.rstrip("/") for page in page_registry.pages(ROOT)]
+TOPIC_PAGES = [page.url.rstrip("/") for page in page_registry.topic_pages(ROOT)]
 SITE_URL = "https://metreleptin-kb.github.io/"
 # Parts of the repository a build needs; bad-input tests copy these into a scratch folder.
 BUILD_INPUTS = ["docs", "includes", "overrides", "scripts", "mkdocs.yml", "references.bib", "published-anchors.txt"]

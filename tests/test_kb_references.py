@@ -15,7 +15,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import citation_coverage  # noqa: E402
 import hooks  # noqa: E402
 import kb_references as refs  # noqa: E402
+import page_markdown  # noqa: E402
 import reference_format  # noqa: E402
+import reference_list  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 GOOD = "@article{smith2020,\n  title = {T},\n  author = {Smith, Ann},\n  evidence = {review},\n  doi = {10.1000/xyz}\n}\n"
@@ -76,17 +78,66 @@ def test_unused_entries() -> None:
 
 
 def test_footnotes_get_label_and_identifier_links() -> None:
-    bib, _ = refs.parse_bibliography(GOOD.replace("}\n}", "},\n pmid = {123},\n pmcid = {PMC9}\n}"))
-    out = hooks.decorate_footnotes("Text[^ref-smith2020]\n\n[^ref-smith2020]: Smith. T.", bib)
-    assert '<span class="kb-evidence kb-evidence--review">Review</span> Smith. T.' in out
+    bib, _ = refs.parse_bibliography(GOOD.replace("}\n}", "},\n pmid = {123},\n pmcid = {PMC9},\n journal = {J},\n year = {2020}\n}"))
+    hooks.State.bib, hooks.State.formatter = bib, reference_format.Formatter(bib.entries)
+    out = hooks.footnote_text("smith2020")
+    assert out.startswith('<span class="kb-evidence kb-evidence--review">Review</span> Ann Smith. T.')
     assert "[PubMed 123](https://pubmed.ncbi.nlm.nih.gov/123/)" in out
     assert "(https://pmc.ncbi.nlm.nih.gov/articles/PMC9/)" in out
 
 
-def test_citing_sections_in_page_order() -> None:
-    page = ('<p>a<sup id="fnref:ref-k1"></sup></p><h2 id="dose">Dose<a class="headerlink">¶</a></h2>'
-            '<p><sup id="fnref2:ref-k1"></sup><sup id="fnref:ref-k2"></sup></p>')
-    assert hooks.citing_sections(page) == [("k1", "", ""), ("k1", "dose", "Dose"), ("k2", "dose", "Dose")]
+class TocItem:
+    def __init__(self, id: str, title: str, children: list | None = None) -> None:
+        self.id, self.title, self.children = id, title, children or []
+
+
+def test_citing_sections_come_from_the_markdown_and_the_toc() -> None:
+    markdown = (
+        "Intro.[@k1]\n\n## Dose { .special #dosing }\n\nText.[@k1; @k2]\n\n```\n## not a heading [@k3]\n```\n\n"
+        "### AgRP/NPY &amp; more\n\nMore `[@k4]` and [@k2].\n"
+    )
+    citations = page_markdown.citation_headings(page_markdown.protect_code(markdown))
+    assert citations == [("k1", 0), ("k1", 1), ("k2", 1), ("k2", 2)]
+    toc = [TocItem("dosing", "Dose", [TocItem("agrpnpy-more", "AgRP/NPY &amp; more")])]
+    found = reference_list.citers("p/", "Page", citations, toc)
+    assert [(key, c.anchor, c.section) for key, c in found] == [
+        ("k1", "", "Introduction"), ("k1", "dosing", "Dose"), ("k2", "dosing", "Dose"),
+        ("k2", "agrpnpy-more", "AgRP/NPY & more"),
+    ]
+
+
+def test_citations_in_code_stay_literal_and_are_not_counted() -> None:
+    markdown = "Write `[@key]` to cite.\n\n~~~markdown\nA claim.[@other]\n~~~\n\nReal.[@real]\n"
+    uses, problems = refs.find_citations(markdown, "p.md")
+    assert problems == [] and [u.key for u in uses] == ["real"]
+    protected = page_markdown.protect_code(markdown)
+    assert "[@key]" not in protected and "[@other]" not in protected and "[@real]" in protected
+    assert page_markdown.restore_code(protected) == markdown
+
+
+def test_a_citation_key_written_as_a_link_names_file_and_line() -> None:
+    _, problems = refs.find_citations("Line one.\n\nSee [@name](https://example.org).\n", "p.md")
+    assert problems == [
+        "p.md:3: '[@name](...)' is a link whose text mkdocs-bibtex reads as a citation: "
+        "cite with [@key], or take the '@' out of the link text"
+    ]
+
+
+def test_hand_written_footnotes_become_notes_apart_from_references() -> None:
+    markdown, moved = page_markdown.move_notes("A fact.[@k] An aside.[^1]\n\n[^1]: Our own remark.\n")
+    assert moved
+    body, notes = markdown.split("## Notes")
+    assert "[@k]" in body and "[^1]" not in markdown
+    assert '<sup id="note-ref-1" class="kb-note-ref">[1](#note-1)</sup>' in body
+    assert '1. <span id="note-1"></span>Our own remark.' in notes
+    assert page_markdown.move_notes("No notes.[@k]\n") == ("No notes.[@k]\n", False)
+
+
+def test_invalid_front_matter_is_reported_as_yaml_with_its_line() -> None:
+    meta, problems = refs.read_front_matter("---\ntitle: T\ndescription: a: b\nreviewed: 2026-01-01\n---\nBody\n", "p.md")
+    assert meta == {}
+    assert problems == ["p.md:3: front matter is not valid YAML: mapping values are not allowed here "
+                        "(quote values that contain ': ')"]
 
 
 # ------------------------------------------------------------ source standards (issue: sources a reader can follow)

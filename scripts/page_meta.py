@@ -1,0 +1,116 @@
+"""Per-page values for the templates: link previews, scholarly metadata, review state, cite box."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+from markupsafe import Markup, escape
+
+import templates
+
+STALE_AFTER_DAYS = 365
+
+
+def today() -> dt.date:
+    """The build date; KB_TODAY=YYYY-MM-DD pins it (the tests pin it, so no test depends on the calendar)."""
+    pinned = os.environ.get("KB_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def is_stale(reviewed, on: dt.date) -> bool:
+    return isinstance(reviewed, dt.date) and (on - reviewed).days > STALE_AFTER_DAYS
+
+
+def page_slug(url: str) -> str:
+    return url.strip("/").replace("/", "-") or "home"
+
+
+def escape_front_matter(meta: dict) -> None:
+    """Material's base template prints title and description unescaped: hand it escaped Markup."""
+    for name in ("title", "description"):
+        if isinstance(meta.get(name), str) and not isinstance(meta[name], Markup):
+            meta[name] = escape(meta[name])
+
+
+def anchor_redirects_for(page_url: str, redirects: dict[str, str]) -> dict[str, str]:
+    """'#old' -> '#new' (or another page's URL) for this page, from extra.anchor_redirects."""
+    found = {}
+    for old, new in redirects.items():
+        path, _, anchor = old.partition("#")
+        if path == page_url and anchor:
+            found[f"#{anchor}"] = new
+    return found
+
+
+def page_metadata(page, site_name: str, site_url: str, section: str) -> dict:
+    """Everything the templates need for link previews and scholarly metadata (raw strings)."""
+    reviewed: dt.date = page.meta["reviewed"]
+    title = site_name if page.is_homepage else str(page.meta.get("title") or page.title)
+    jsonld = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": title,
+        "headline": title,
+        "description": str(page.meta.get("description", "")),
+        "url": page.canonical_url,
+        "inLanguage": "en",
+        "lastReviewed": reviewed.isoformat(),
+        "isPartOf": {"@type": "WebSite", "name": site_name, "url": site_url},
+        "publisher": {"@type": "Organization", "name": site_name, "url": site_url},
+        "about": {
+            "@type": "Drug",
+            "name": "Metreleptin",
+            "alternateName": ["Myalept", "Myalepta", "recombinant methionyl human leptin"],
+        },
+    }
+    return {
+        "title": title,
+        "section": section,
+        "reviewed_slash": reviewed.strftime("%Y/%m/%d"),
+        "image": f"{site_url}assets/cards/{page_slug(page.url)}.png" if site_url else "",
+        # '<' escaped so that no text can close the <script> element early.
+        "jsonld": Markup(json.dumps(jsonld, ensure_ascii=False).replace("<", "\\u003c")),
+    }
+
+
+def page_list_html(pages, current_url: str, on: dt.date) -> Markup:
+    """Home page table: every page in the nav with its description and last review date."""
+    base = "../" * current_url.count("/")
+    rows = [
+        {
+            "href": f"{base}{other.url or './'}",
+            "title": str(other.meta.get("title") or other.title or ""),
+            "description": other.meta.get("description", ""),
+            "reviewed": other.meta.get("reviewed"),
+            "stale": is_stale(other.meta.get("reviewed"), on),
+        }
+        for other in pages
+    ]
+    return templates.render("page-list.html", rows=rows)
+
+
+def cite_this_page(title: str, url: str, page_url: str, reviewed: dt.date, site: str) -> str:
+    """The 'Cite this page' box (Markdown): a formatted citation and BibTeX, each with a copy button."""
+    slug = page_slug(page_url)
+    return f"""
+## Cite this page
+
+Please cite the page with its review date, and add the date you accessed it.
+
+```text title="Citation"
+{site}. {title}. Last reviewed {reviewed.strftime("%-d %B %Y")}. {url} (accessed [date]).
+```
+
+```text title="BibTeX"
+@misc{{metreleptinkb-{slug},
+  author       = {{{{{site}}}}},
+  title        = {{{{{title}}}}},
+  howpublished = {{{site}}},
+  year         = {{{reviewed.year}}},
+  note         = {{Last reviewed {reviewed.isoformat()}. Accessed [date]}},
+  url          = {{{url}}}
+}}
+```
+"""
