@@ -9,7 +9,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test bench coverage clean
+.PHONY: help serve build test lint browser-deps bench coverage clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,7 +36,14 @@ serve: $(VENV)/.site ## Serve the site at http://127.0.0.1:8000 with live reload
 build: $(VENV)/.site ## Build the static site into site/ (strict: any warning fails)
 	$(BIN)/mkdocs build --strict -d site
 
-test: $(VENV)/.dev node_modules/.installed ## Run the whole test suite (builds the real site; needs Chromium)
+browser-deps: ## Install Debian's Chromium, ChromeDriver, fonts and npm if missing (sudo when not root)
+	@scripts/install-browser-deps.sh
+
+lint: $(VENV)/.dev ## ruff check and ruff format --check on scripts/ and tests/
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+
+test: browser-deps $(VENV)/.dev node_modules/.installed lint ## Lint, then the whole suite (builds the real site, drives Chromium)
 	$(BIN)/pytest
 
 coverage: $(VENV)/.site ## Citation coverage per page

@@ -35,24 +35,53 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = "lighthouse@12.8.2"  # 13.x needs a newer Node.js than Debian's
 PAGES = [page.url for page in page_registry.pages(ROOT)]
 TOPICS = ["", *(page.url for page in page_registry.topic_pages(ROOT))]
-SEARCH_TERMS = ["Myalept", "Myalepta", "A16AA07", "dose", "lymphoma", "REMS", "pregnancy", "rapamycin",
-                "mTOR", "STAT3", "SOCS3", "AMPK", "POMC", "HbA1c", "hypoglycemia"]
+SEARCH_TERMS = [
+    "Myalept",
+    "Myalepta",
+    "A16AA07",
+    "dose",
+    "lymphoma",
+    "REMS",
+    "pregnancy",
+    "rapamycin",
+    "mTOR",
+    "STAT3",
+    "SOCS3",
+    "AMPK",
+    "POMC",
+    "HbA1c",
+    "hypoglycemia",
+]
 BUDGET_KB, BUDGET_REQUESTS, BUDGET_LIGHTHOUSE, BUDGET_SEARCH_MS = 250, 20, 95, 100
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 INPUTS = ["docs", "includes", "overrides", "scripts", "mkdocs.yml", "references.bib"]
 ENV = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
 
 
 # ------------------------------------------------------------------ build time and memory
 
+
 def timed_build(project: Path) -> tuple[float, float]:
     """One cold build (no output dir, no card cache): (seconds, peak RSS in MiB)."""
     shutil.rmtree(project / ".cache", ignore_errors=True)
     out = Path(tempfile.mkdtemp(prefix="bench-site-"))
     start = time.perf_counter()
-    proc = subprocess.Popen([str(BIN / "mkdocs"), "build", "--strict", "-d", str(out)], cwd=project, env=ENV,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(out)],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     error = proc.stderr.read().decode() if proc.stderr else ""
@@ -85,12 +114,18 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
     topic_sources = [page.src for page in page_registry.topic_pages(ROOT)]
     real = len(PAGES)
     pages = real
-    first_uncited = max(2, pages_factor * real // len(topic_sources))  # copies 1.. make ~pages_factor x the pages
+    first_uncited = max(
+        2, pages_factor * real // len(topic_sources)
+    )  # copies 1.. make ~pages_factor x the pages
     for k in range(1, first_uncited):
         suffix = f"_s{k}" if k < refs_factor else ""
         for source in topic_sources:
             text = (ROOT / "docs" / source).read_text(encoding="utf-8")
-            text = re.sub(r"@([\w-]+)", lambda m: f"@{m.group(1)}{suffix}" if m.group(1) in keys else m.group(0), text)
+            text = re.sub(
+                r"@([\w-]+)",
+                lambda m, suffix=suffix: f"@{m.group(1)}{suffix}" if m.group(1) in keys else m.group(0),
+                text,
+            )
             text = re.sub(r"\]\((?!https?:)([\w-]+\.md)", r"](../\1", text)
             text = text.replace("](assets/", "](../assets/")
             (synthetic / f"{k}-{source}").write_text(text, encoding="utf-8")
@@ -99,7 +134,9 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
         cites = " ".join(f"[@{key}_s{k}]" for k in range(first_uncited, refs_factor) for key in keys)
         (synthetic / "all-references.md").write_text(
             "---\ntitle: All references\ndescription: Synthetic page citing every copied reference.\n"
-            f"reviewed: 2026-01-01\n---\n\nEvery reference.{cites}\n", encoding="utf-8")
+            f"reviewed: 2026-01-01\n---\n\nEvery reference.{cites}\n",
+            encoding="utf-8",
+        )
         pages += 1
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"\nnav:\n(  - .*\n)+", "\n", config)  # let MkDocs list every page
@@ -109,27 +146,46 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
 
 def build_rows(quick: bool) -> list[dict]:
     rows = []
-    plans = [("real site", 1, 1, 3 if quick else 5), ("10x pages, 10x refs", 10, 10, 1 if quick else 3),
-             ("10x pages, 1x refs", 10, 1, 1 if quick else 3), ("1x pages, 10x refs", 1, 10, 1 if quick else 3)]
+    plans = [
+        ("real site", 1, 1, 3 if quick else 5),
+        ("10x pages, 10x refs", 10, 10, 1 if quick else 3),
+        ("10x pages, 1x refs", 10, 1, 1 if quick else 3),
+        ("1x pages, 10x refs", 1, 10, 1 if quick else 3),
+    ]
     if not quick:
         plans.append(("100x pages, 100x refs", 100, 100, 1))
     for label, pages_factor, refs_factor, runs in plans:
         if pages_factor == refs_factor == 1:
-            project, pages, refs = ROOT, len(PAGES), len(re.findall(r"^@", (ROOT / "references.bib").read_text(), re.M))
+            project, pages, refs = (
+                ROOT,
+                len(PAGES),
+                len(re.findall(r"^@", (ROOT / "references.bib").read_text(), re.M)),
+            )
         else:
             project, pages, refs = synthetic_project(pages_factor, refs_factor)
         results = [timed_build(project) for _ in range(runs)]
-        rows.append({"site": label, "pages": pages, "references": refs, "runs": runs,
-                     "median_s": round(statistics.median(r[0] for r in results), 2),
-                     "peak_rss_mib": round(max(r[1] for r in results), 1)})
-        print(f"  build {label:<24} {pages:>5} pages {refs:>6} refs  {rows[-1]['median_s']:>7.2f} s  "
-              f"{rows[-1]['peak_rss_mib']:>7.1f} MiB  (median of {runs})", flush=True)
+        rows.append(
+            {
+                "site": label,
+                "pages": pages,
+                "references": refs,
+                "runs": runs,
+                "median_s": round(statistics.median(r[0] for r in results), 2),
+                "peak_rss_mib": round(max(r[1] for r in results), 1),
+            }
+        )
+        print(
+            f"  build {label:<24} {pages:>5} pages {refs:>6} refs  {rows[-1]['median_s']:>7.2f} s  "
+            f"{rows[-1]['peak_rss_mib']:>7.1f} MiB  (median of {runs})",
+            flush=True,
+        )
         if project != ROOT:
             shutil.rmtree(project, ignore_errors=True)
     return rows
 
 
 # ------------------------------------------------------------------ serving like a static host
+
 
 class GzipHandler(http.server.SimpleHTTPRequestHandler):
     """gzip for text, Cache-Control max-age=600 and Last-Modified, like GitHub Pages."""
@@ -147,8 +203,12 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if (path.suffix in self.TEXT and path.exists() and "gzip" in self.headers.get("Accept-Encoding", "")
-                and "If-Modified-Since" not in self.headers):
+        if (
+            path.suffix in self.TEXT
+            and path.exists()
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+            and "If-Modified-Since" not in self.headers
+        ):
             body = gzip.compress(path.read_bytes(), 6)
             self.send_response(200)
             self.send_header("Content-Type", self.guess_type(str(path)))
@@ -157,6 +217,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
             self.end_headers()
             import io
+
             return io.BytesIO(body)
         return super().send_head()
 
@@ -169,6 +230,7 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 # ------------------------------------------------------------------ page weight and search speed
 
+
 def page_weight(browser, base: str) -> list[dict]:
     rows = []
     for path in PAGES:
@@ -179,9 +241,14 @@ def page_weight(browser, base: str) -> list[dict]:
             if phase == "warm":  # a second page view: another page was read first
                 page.goto(base + ("mechanism/" if path == "" else ""), wait_until="networkidle")
             sizes: list[int] = []
-            page.on("requestfinished", lambda r: sizes.append(
-                0 if r.response() and r.response().from_service_worker else
-                r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]))
+            page.on(
+                "requestfinished",
+                lambda r, sizes=sizes: sizes.append(
+                    0
+                    if r.response() and r.response().from_service_worker
+                    else r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
+                ),
+            )
             page.goto(base + path, wait_until="networkidle")
             page.wait_for_timeout(300)
             transferred = [s for s in sizes if s > 0]
@@ -228,12 +295,16 @@ def search_latency(browser, base: str) -> dict:
         if elapsed >= 0:
             timings.append(elapsed)
     context.close()
-    return {"terms": len(SEARCH_TERMS), "measured": len(timings),
-            "median_ms": round(statistics.median(timings), 1) if timings else None,
-            "max_ms": round(max(timings), 1) if timings else None}
+    return {
+        "terms": len(SEARCH_TERMS),
+        "measured": len(timings),
+        "median_ms": round(statistics.median(timings), 1) if timings else None,
+        "max_ms": round(max(timings), 1) if timings else None,
+    }
 
 
 # ------------------------------------------------------------------ Lighthouse
+
 
 def lighthouse(base: str, runs: int) -> list[dict]:
     """Median score per category over several runs (single runs vary by +-10 points here)."""
@@ -244,9 +315,19 @@ def lighthouse(base: str, runs: int) -> list[dict]:
         error = ""
         for run in range(runs):
             report = OUT / f"lighthouse-{path.strip('/') or 'home'}-{run + 1}.json"
-            command = ["npm", "exec", "--yes", "--", LIGHTHOUSE, base + path, "--quiet", "--output=json",
-                       f"--output-path={report}", "--only-categories=performance,accessibility,best-practices,seo",
-                       "--chrome-flags=--headless=new " + " ".join(FLAGS)]
+            command = [
+                "npm",
+                "exec",
+                "--yes",
+                "--",
+                LIGHTHOUSE,
+                base + path,
+                "--quiet",
+                "--output=json",
+                f"--output-path={report}",
+                "--only-categories=performance,accessibility,best-practices,seo",
+                "--chrome-flags=--headless=new " + " ".join(FLAGS),
+            ]
             result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
             if result.returncode != 0 or not report.exists():
                 error = (result.stderr or result.stdout)[-300:]
@@ -263,6 +344,7 @@ def lighthouse(base: str, runs: int) -> list[dict]:
 
 # ------------------------------------------------------------------ report
 
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, no 100x site")
@@ -274,10 +356,18 @@ def main() -> int:
     print("Build (cold: empty output directory and card cache)")
     results: dict = {"builds": build_rows(args.quick)}
     site = Path(tempfile.mkdtemp(prefix="bench-site-"))
-    subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)], cwd=ROOT, env=ENV,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
     index = (site / "search" / "search_index.json").read_bytes()
-    results["search_index"] = {"kb": round(len(index) / 1024, 1), "gzip_kb": round(len(gzip.compress(index)) / 1024, 1)}
+    results["search_index"] = {
+        "kb": round(len(index) / 1024, 1),
+        "gzip_kb": round(len(gzip.compress(index)) / 1024, 1),
+    }
     httpd, base = serve(site)
     try:
         with sync_playwright() as p:
@@ -293,12 +383,18 @@ def main() -> int:
     print("\nPage weight, phone viewport (gzip, as served by a static host)")
     print(f"  {'page':<22} {'first load':>18} {'second view':>18}")
     for row in results["pages"]:
-        print(f"  {row['page']:<22} {row['first_kb']:>9.1f} KB {row['first_requests']:>3} req"
-              f" {row['warm_kb']:>9.1f} KB {row['warm_requests']:>3} req")
-    print(f"\nSearch index: {results['search_index']['kb']} KB ({results['search_index']['gzip_kb']} KB gzip)")
+        print(
+            f"  {row['page']:<22} {row['first_kb']:>9.1f} KB {row['first_requests']:>3} req"
+            f" {row['warm_kb']:>9.1f} KB {row['warm_requests']:>3} req"
+        )
+    print(
+        f"\nSearch index: {results['search_index']['kb']} KB ({results['search_index']['gzip_kb']} KB gzip)"
+    )
     s = results["search"]
-    print(f"Search, last keystroke to results: median {s['median_ms']} ms, max {s['max_ms']} ms "
-          f"({s['measured']} of {s['terms']} terms)")
+    print(
+        f"Search, last keystroke to results: median {s['median_ms']} ms, max {s['max_ms']} ms "
+        f"({s['measured']} of {s['terms']} terms)"
+    )
     if results["lighthouse"]:
         print("\nLighthouse 12 (mobile emulation; median of runs)")
         for row in results["lighthouse"]:
@@ -308,10 +404,16 @@ def main() -> int:
     worst_kb = max(r["first_kb"] for r in results["pages"])
     worst_req = max(r["first_requests"] for r in results["pages"])
     budgets.append((f"first load <= {BUDGET_KB} KB (worst {worst_kb} KB)", worst_kb <= BUDGET_KB))
-    budgets.append((f"first load <= {BUDGET_REQUESTS} requests (worst {worst_req})", worst_req <= BUDGET_REQUESTS))
+    budgets.append(
+        (f"first load <= {BUDGET_REQUESTS} requests (worst {worst_req})", worst_req <= BUDGET_REQUESTS)
+    )
     if s["median_ms"] is not None:
-        budgets.append((f"search results < {BUDGET_SEARCH_MS} ms (median {s['median_ms']} ms)",
-                        s["median_ms"] < BUDGET_SEARCH_MS))
+        budgets.append(
+            (
+                f"search results < {BUDGET_SEARCH_MS} ms (median {s['median_ms']} ms)",
+                s["median_ms"] < BUDGET_SEARCH_MS,
+            )
+        )
     for row in results["lighthouse"]:
         scores = {k: v for k, v in row.items() if k != "page"}
         ok = "error" not in row and all(v >= BUDGET_LIGHTHOUSE for v in scores.values())

@@ -60,7 +60,7 @@ def statements(markdown: str) -> list[tuple[int, str]]:
     match = FRONT_MATTER.match(markdown)
     if match:
         offset = markdown.count("\n", 0, match.end())
-        markdown = markdown[match.end():]
+        markdown = markdown[match.end() :]
     found: list[tuple[int, str]] = []
     current: list[str] = []
     start = 0
@@ -81,13 +81,17 @@ def statements(markdown: str) -> list[tuple[int, str]]:
         if in_code:
             continue
         is_table = line.startswith("|")
-        if (not line or line.startswith(("#", "<", "!!!", "???", "*[", "///", "{", "!["))
-                or re.fullmatch(r"\|?[\s:|-]+\|?", line) or line == "---"):
+        if (
+            not line
+            or line.startswith(("#", "<", "!!!", "???", "*[", "///", "{", "!["))
+            or re.fullmatch(r"\|?[\s:|-]+\|?", line)
+            or line == "---"
+        ):
             flush()
             continue
         if is_table:
             flush()
-            following = lines[number - offset] .strip() if number - offset < len(lines) else ""
+            following = lines[number - offset].strip() if number - offset < len(lines) else ""
             if not re.fullmatch(r"\|[\s:|-]+\|?", following):  # not a header row
                 found.append((number, line))
             continue
@@ -111,7 +115,11 @@ def measure(markdown: str, path: str, evidence: dict[str, str] | None = None) ->
         citations = CITATION.findall(text)
         if citations:
             result.cited += 1
-            types = {evidence.get(key, "") for c in citations for key in CITED_KEY.findall(c)} if evidence else set()
+            types = (
+                {evidence.get(key, "") for c in citations for key in CITED_KEY.findall(c)}
+                if evidence
+                else set()
+            )
             if types and types <= WEAK_EVIDENCE:
                 result.weakly_sourced.append((number, text[:100]))
         else:
@@ -134,8 +142,10 @@ def main(argv: list[str]) -> int:
         result = measure((docs / page.src).read_text(encoding="utf-8"), f"docs/{page.src}", evidence)
         flag = " below 90%" if page.topic and result.ratio < THRESHOLD else ""
         failing += bool(flag)
-        print(f"{page.src:<28} {result.statements:>10} {result.cited:>6} {result.ratio:>8.0%}{flag}"
-              f"{'' if page.topic else '  (not a topic page)'}")
+        print(
+            f"{page.src:<28} {result.statements:>10} {result.cited:>6} {result.ratio:>8.0%}{flag}"
+            f"{'' if page.topic else '  (not a topic page)'}"
+        )
         if page.topic:
             for number, text in result.uncited:
                 print(f"    docs/{page.src}:{number}: no citation: {text}")

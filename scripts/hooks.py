@@ -36,8 +36,18 @@ import templates
 
 # `make serve` loads this file afresh on every rebuild, but Python keeps the modules it imports:
 # reload them (dependencies first) so that edits to scripts/*.py take effect without a restart.
-for _module in (templates, page_markdown, refs, reference_format, page_registry, page_meta, reference_list,
-                citation_coverage, social_cards, site_output):
+for _module in (
+    templates,
+    page_markdown,
+    refs,
+    reference_format,
+    page_registry,
+    page_meta,
+    reference_list,
+    citation_coverage,
+    social_cards,
+    site_output,
+):
     importlib.reload(_module)
 
 log = logging.getLogger("mkdocs.hooks.kb")
@@ -74,7 +84,11 @@ def on_config(config):
     State.cited_by, State.cards = defaultdict(list), []
     resolver = config.plugins["bibtex"].config
     if resolver.footnote_format != FOOTNOTE_PREFIX + "{key}":
-        _fail([f"mkdocs.yml: bibtex footnote_format must be '{FOOTNOTE_PREFIX}{{key}}' (scripts/hooks.py reads it)"])
+        _fail(
+            [
+                f"mkdocs.yml: bibtex footnote_format must be '{FOOTNOTE_PREFIX}{{key}}' (scripts/hooks.py reads it)"
+            ]
+        )
     path = Path(config.config_file_path).parent / resolver.bib_file
     bib, problems = refs.parse_bibliography(path.read_text(encoding="utf-8"), resolver.bib_file)
     _fail(problems)
@@ -129,8 +143,11 @@ def on_page_markdown(markdown, page, config, files):
         markdown = f"{markdown.rstrip()}\n\n## References\n\n///Footnotes Go Here///\n"
         if page_registry.is_topic(page.meta):
             markdown += page_meta.cite_this_page(
-                str(page.meta.get("title") or page.title), page.canonical_url or page.url, page.url,
-                page.meta["reviewed"], config.site_name,
+                str(page.meta.get("title") or page.title),
+                page.canonical_url or page.url,
+                page.url,
+                page.meta["reviewed"],
+                config.site_name,
             )
     markdown = page_markdown.protect_code(markdown)
     State.citations[page.file.src_uri] = page_markdown.citation_headings(markdown)
@@ -142,10 +159,16 @@ def on_page_content(html_text, page, config, files):
     """Put code's '@' back; remember which section cites each reference (for /references/)."""
     headings = len(reference_list.flat_toc(page.toc))
     if headings != page.meta.get("kb_headings", headings):
-        _fail([f"{_path(config, page.file)}: {page.meta['kb_headings']} headings in the Markdown but {headings} in "
-               "the table of contents; write headings as '## Title' lines outside HTML blocks"])
+        _fail(
+            [
+                f"{_path(config, page.file)}: {page.meta['kb_headings']} headings in the Markdown but {headings} in "
+                "the table of contents; write headings as '## Title' lines outside HTML blocks"
+            ]
+        )
     title = str(page.meta.get("title") or page.title)
-    for key, citer in reference_list.citers(page.url, title, State.citations.get(page.file.src_uri, []), page.toc):
+    for key, citer in reference_list.citers(
+        page.url, title, State.citations.get(page.file.src_uri, []), page.toc
+    ):
         State.cited_by[key].append(citer)
     return page_markdown.restore_code(html_text)
 
@@ -158,26 +181,37 @@ def on_page_context(context, page, config, nav):
     """
     on = page_meta.today()
     if page.meta.get("reviewed"):
-        section = "Topic" if page_registry.is_topic(page.meta) else ("Home" if page.is_homepage else "Reference")
+        section = (
+            "Topic" if page_registry.is_topic(page.meta) else ("Home" if page.is_homepage else "Reference")
+        )
         page.meta["kb"] = page_meta.page_metadata(page, config.site_name, config.site_url or "", section)
         page.meta["kb_stale"] = page_meta.is_stale(page.meta["reviewed"], on)
         if page.meta["kb_stale"]:
-            log.info(f"{_path(config, page.file)}: last reviewed {page.meta['reviewed']}, more than 12 months "
-                     "ago; readers see a notice")
+            log.info(
+                f"{_path(config, page.file)}: last reviewed {page.meta['reviewed']}, more than 12 months "
+                "ago; readers see a notice"
+            )
         page.meta["kb_anchor_redirects"] = page_meta.anchor_redirects_for(
             page.url, config.extra.get("anchor_redirects") or {}
         )
-        State.cards.append(social_cards.Card(
-            page_meta.page_slug(page.url), page.meta["kb"]["title"], section, config.site_name
-        ))
+        State.cards.append(
+            social_cards.Card(
+                page_meta.page_slug(page.url), page.meta["kb"]["title"], section, config.site_name
+            )
+        )
     page_meta.escape_front_matter(page.meta)
     if PAGE_LIST_MARKER in (page.content or ""):
-        page.content = page.content.replace(PAGE_LIST_MARKER, page_meta.page_list_html(nav.pages, page.url, on))
+        page.content = page.content.replace(
+            PAGE_LIST_MARKER, page_meta.page_list_html(nav.pages, page.url, on)
+        )
     if REFERENCE_LIST_MARKER in (page.content or ""):
         assert State.bib is not None and State.formatter is not None
-        page.content = page.content.replace(REFERENCE_LIST_MARKER, reference_list.reference_list_html(
-            State.bib, State.cited_by, "../" * page.url.count("/"), State.formatter
-        ))
+        page.content = page.content.replace(
+            REFERENCE_LIST_MARKER,
+            reference_list.reference_list_html(
+                State.bib, State.cited_by, "../" * page.url.count("/"), State.formatter
+            ),
+        )
     return context
 
 
@@ -186,5 +220,7 @@ def on_post_build(config):
     root = Path(config.config_file_path).parent
     site = Path(config.site_dir)
     site_output.prune_source_maps(site)
-    drawn, reused = social_cards.write_cards(State.cards, site / "assets" / "cards", root / ".cache" / "cards")
+    drawn, reused = social_cards.write_cards(
+        State.cards, site / "assets" / "cards", root / ".cache" / "cards"
+    )
     log.info(f"Social cards: {drawn} drawn, {reused} reused from .cache/cards")

@@ -43,16 +43,16 @@ EVIDENCE_TYPES: dict[str, tuple[str, str]] = {
 # A `regulatory` entry links the document at its issuer (a regulator), never at a copy; the copy
 # that was read is named in the comment above the entry.
 REGULATOR_HOSTS = (
-    "fda.gov",                # FDA, including accessdata.fda.gov
-    "dailymed.nlm.nih.gov",   # the FDA's label repository, run by the NLM
-    "ema.europa.eu",          # European Medicines Agency
-    "ec.europa.eu",           # European Commission (Union Register of medicinal products)
-    "pmda.go.jp",             # Japan's PMDA
-    "mhlw.go.jp",             # Japan's Ministry of Health, Labour and Welfare
-    "canada.ca",              # Health Canada
-    "hpfb-dgpsa.ca",          # Health Canada's Drug and Health Product Portal
-    "gc.ca",                  # Government of Canada (Drug Product Database)
-    "gov.uk",                 # MHRA
+    "fda.gov",  # FDA, including accessdata.fda.gov
+    "dailymed.nlm.nih.gov",  # the FDA's label repository, run by the NLM
+    "ema.europa.eu",  # European Medicines Agency
+    "ec.europa.eu",  # European Commission (Union Register of medicinal products)
+    "pmda.go.jp",  # Japan's PMDA
+    "mhlw.go.jp",  # Japan's Ministry of Health, Labour and Welfare
+    "canada.ca",  # Health Canada
+    "hpfb-dgpsa.ca",  # Health Canada's Drug and Health Product Portal
+    "gc.ca",  # Government of Canada (Drug Product Database)
+    "gov.uk",  # MHRA
 )
 IDENTIFIERS = ("doi", "pmid", "pmcid", "url")
 UNVERIFIED = re.compile(r"not verified", re.IGNORECASE)
@@ -129,7 +129,9 @@ def check_entry(bib: Bibliography, key: str, entry: Entry) -> list[str]:
     problems = []
     evidence = entry.fields.get("evidence", "").strip()
     if not evidence:
-        problems.append(f"{where}: entry '{key}' has no 'evidence' field (one of: {', '.join(EVIDENCE_TYPES)})")
+        problems.append(
+            f"{where}: entry '{key}' has no 'evidence' field (one of: {', '.join(EVIDENCE_TYPES)})"
+        )
     elif evidence not in EVIDENCE_TYPES:
         problems.append(
             f"{where}: entry '{key}' has unknown evidence type '{evidence}' (one of: {', '.join(EVIDENCE_TYPES)})"
@@ -158,7 +160,9 @@ def source_standard_problems(where: str, key: str, entry: Entry) -> list[str]:
             f"{where}: entry '{key}' is an @article without a doi or pmid: verify the identifier or replace the source"
         )
     elif not any(fields.get(name, "").strip() for name in IDENTIFIERS):
-        problems.append(f"{where}: entry '{key}' gives the reader nothing to follow: add a doi, pmid, pmcid or url")
+        problems.append(
+            f"{where}: entry '{key}' gives the reader nothing to follow: add a doi, pmid, pmcid or url"
+        )
     if fields.get("evidence") == "regulatory":
         url = fields.get("url", "")
         if not is_regulator_url(url):
@@ -168,14 +172,18 @@ def source_standard_problems(where: str, key: str, entry: Entry) -> list[str]:
             )
     people = " ".join(str(person) for persons in entry.persons.values() for person in persons)
     if UNVERIFIED.search(people) or UNVERIFIED.search(fields.get("author", "")):
-        problems.append(f"{where}: entry '{key}' has authors marked 'not verified': verify them or replace the source")
+        problems.append(
+            f"{where}: entry '{key}' has authors marked 'not verified': verify them or replace the source"
+        )
     return problems
 
 
 def is_regulator_url(url: str) -> bool:
     parts = urlsplit(url)
     host = parts.hostname or ""
-    return parts.scheme in ("http", "https") and any(host == h or host.endswith("." + h) for h in REGULATOR_HOSTS)
+    return parts.scheme in ("http", "https") and any(
+        host == h or host.endswith("." + h) for h in REGULATOR_HOSTS
+    )
 
 
 @dataclass(frozen=True)
@@ -252,7 +260,9 @@ def read_front_matter(source: str, path: str) -> tuple[dict, list[str]]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1  # +1 for the opening '---', +1 as lines count from 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return {}, [f"{path}:{line}: front matter is not valid YAML: {problem} (quote values that contain ': ')"]
+        return {}, [
+            f"{path}:{line}: front matter is not valid YAML: {problem} (quote values that contain ': ')"
+        ]
     if not isinstance(meta, dict):
         return {}, [f"{path}:2: front matter must be 'key: value' lines"]
     return meta, []

@@ -117,7 +117,7 @@ def move_notes(markdown: str) -> tuple[str, bool]:
         body.append(line.text if line.in_code else NOTE_REF.sub(reference, line.text))
     items = [
         f'{number}. <span id="note-{NOTE_ID.sub("-", label)}"></span>{definitions[label]} '
-        f"[↩](#note-ref-{NOTE_ID.sub('-', label)} \"Back to the text\")"
+        f'[↩](#note-ref-{NOTE_ID.sub("-", label)} "Back to the text")'
         for label, number in sorted(numbers.items(), key=lambda item: item[1])
     ]
     return "\n".join(body).rstrip() + "\n\n## Notes\n\n" + "\n".join(items) + "\n", True

@@ -54,30 +54,39 @@ def badge(entry) -> Markup:
     return templates.render("evidence-badge.html", evidence=evidence, label=refs.evidence_label(entry))
 
 
-def reference_list_html(bib: refs.Bibliography, cited_by: dict[str, list[Citer]], base: str, formatter) -> Markup:
+def reference_list_html(
+    bib: refs.Bibliography, cited_by: dict[str, list[Citer]], base: str, formatter
+) -> Markup:
     """The full list for /references/: sorted by first author, with cited-by links, and its filter."""
     entries = []
     for key, entry in sorted(bib.entries.items(), key=lambda item: refs.sort_key(item[1])):
         pages: dict[str, list[Citer]] = defaultdict(list)
         for citer in cited_by.get(key, []):
             pages[citer.page_url].append(citer)
-        entries.append({
-            "key": key,
-            "evidence": entry.fields.get("evidence", ""),
-            "badge": badge(entry),
-            "text": Markup(formatter.html(key)),  # pybtex's HTML backend escapes every character from the .bib
-            "links": refs.identifier_links(entry),  # the formatted text already links the DOI
-            "pages": [
-                {
-                    "title": found[0].page_title,
-                    "sections": [
-                        {"href": f"{base}{url}" + (f"#{c.anchor}" if c.anchor else ""), "label": c.section}
-                        for c in found
-                    ],
-                }
-                for url, found in pages.items()
-            ],
-        })
+        entries.append(
+            {
+                "key": key,
+                "evidence": entry.fields.get("evidence", ""),
+                "badge": badge(entry),
+                "text": Markup(
+                    formatter.html(key)
+                ),  # pybtex's HTML backend escapes every character from the .bib
+                "links": refs.identifier_links(entry),  # the formatted text already links the DOI
+                "pages": [
+                    {
+                        "title": found[0].page_title,
+                        "sections": [
+                            {
+                                "href": f"{base}{url}" + (f"#{c.anchor}" if c.anchor else ""),
+                                "label": c.section,
+                            }
+                            for c in found
+                        ],
+                    }
+                    for url, found in pages.items()
+                ],
+            }
+        )
     counts: dict[str, int] = defaultdict(int)
     for entry in bib.entries.values():
         counts[entry.fields.get("evidence", "")] += 1

@@ -22,17 +22,37 @@ import page_registry  # noqa: E402
 ALL_PAGES = [page.url.rstrip("/") for page in page_registry.pages(ROOT)]
 TOPIC_PAGES = [page.url.rstrip("/") for page in page_registry.topic_pages(ROOT)]
 SITE_URL = "https://metreleptin-kb.github.io/"
+# "Today" for every test build: review notices depend on the date, the tests must not.
+FROZEN_TODAY = "2026-12-02"
 # Parts of the repository a build needs; bad-input tests copy these into a scratch folder.
-BUILD_INPUTS = ["docs", "includes", "overrides", "scripts", "mkdocs.yml", "references.bib", "published-anchors.txt"]
+BUILD_INPUTS = [
+    "docs",
+    "includes",
+    "overrides",
+    "scripts",
+    "mkdocs.yml",
+    "references.bib",
+    "published-anchors.txt",
+]
 
 
 def build(project: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` as the Makefile runs it; returns the finished process."""
-    environment = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1",
-                   "SITE_URL": SITE_URL, **env}
+    environment = {
+        **os.environ,
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        "NO_MKDOCS_2_WARNING": "1",
+        "SITE_URL": SITE_URL,
+        "KB_TODAY": FROZEN_TODAY,
+        **env,
+    }
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "-d", str(out)],
-        cwd=project, env=environment, capture_output=True, text=True, timeout=300,
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -29,8 +29,11 @@ def test_unknown_citation_key_names_file_line_and_closest_keys(scratch_project: 
     page = scratch_project / "docs" / "mechanism.md"
     lines = page.read_text(encoding="utf-8").count("\n")
     append(page, "\nA claim.[@oral2002lepton]\n")
-    failed_with(scratch_project, tmp_path,
-                rf"docs/mechanism\.md:{lines + 2}: unknown citation key 'oral2002lepton' \(closest: oral2002leptin")
+    failed_with(
+        scratch_project,
+        tmp_path,
+        rf"docs/mechanism\.md:{lines + 2}: unknown citation key 'oral2002lepton' \(closest: oral2002leptin",
+    )
 
 
 def test_citation_with_locator_is_rejected(scratch_project: Path, tmp_path: Path) -> None:
@@ -39,7 +42,10 @@ def test_citation_with_locator_is_rejected(scratch_project: Path, tmp_path: Path
 
 
 def test_email_address_is_not_a_citation(scratch_project: Path, tmp_path: Path) -> None:
-    append(scratch_project / "docs" / "about.md", "\nWrite to [someone@example.org](mailto:someone@example.org) or @maintainer.\n")
+    append(
+        scratch_project / "docs" / "about.md",
+        "\nWrite to [someone@example.org](mailto:someone@example.org) or @maintainer.\n",
+    )
     result = build(scratch_project, tmp_path / "out")
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -49,39 +55,66 @@ def test_duplicate_key(scratch_project: Path, tmp_path: Path) -> None:
     lines = bib.read_text(encoding="utf-8").splitlines()
     first = next(n for n, line in enumerate(lines, 1) if "{" + GOOD_ENTRY_KEY + "," in line)
     append(bib, "\n@misc{" + GOOD_ENTRY_KEY + ",\n  title = {Again},\n  evidence = {review}\n}\n")
-    failed_with(scratch_project, tmp_path,
-                rf"references\.bib:\d+: duplicate BibTeX key '{GOOD_ENTRY_KEY}' \(first defined on line {first}\)")
+    failed_with(
+        scratch_project,
+        tmp_path,
+        rf"references\.bib:\d+: duplicate BibTeX key '{GOOD_ENTRY_KEY}' \(first defined on line {first}\)",
+    )
 
 
 def test_malformed_entry(scratch_project: Path, tmp_path: Path) -> None:
-    append(scratch_project / "references.bib", "\n@article{broken2020,\n  title = {Unclosed,\n  year = {2020}\n")
+    append(
+        scratch_project / "references.bib", "\n@article{broken2020,\n  title = {Unclosed,\n  year = {2020}\n"
+    )
     failed_with(scratch_project, tmp_path, r"references\.bib:\d+: malformed BibTeX: .*broken2020")
 
 
 def test_unused_entry(scratch_project: Path, tmp_path: Path) -> None:
-    append(scratch_project / "references.bib",
-           "\n@misc{nobody2020cites,\n  title = {Never cited},\n  url = {https://example.org/},\n  evidence = {review}\n}\n")
-    failed_with(scratch_project, tmp_path, r"references\.bib:\d+: entry 'nobody2020cites' is not cited on any page")
+    append(
+        scratch_project / "references.bib",
+        "\n@misc{nobody2020cites,\n  title = {Never cited},\n  url = {https://example.org/},\n  evidence = {review}\n}\n",
+    )
+    failed_with(
+        scratch_project, tmp_path, r"references\.bib:\d+: entry 'nobody2020cites' is not cited on any page"
+    )
 
 
 @pytest.mark.parametrize("value", ["", "evidence = {anecdote},"])
 def test_missing_or_unknown_evidence_type(scratch_project: Path, tmp_path: Path, value: str) -> None:
     append(scratch_project / "references.bib", "\n@misc{typeless2020,\n  title = {T},\n  " + value + "\n}\n")
     append(scratch_project / "docs" / "about.md", "\nA claim.[@typeless2020]\n")
-    failed_with(scratch_project, tmp_path, r"references\.bib:\d+: entry 'typeless2020' has (no 'evidence'|unknown evidence type)")
+    failed_with(
+        scratch_project,
+        tmp_path,
+        r"references\.bib:\d+: entry 'typeless2020' has (no 'evidence'|unknown evidence type)",
+    )
 
 
-@pytest.mark.parametrize(("entry", "message"), [
-    ("@article{noid2020,\n  title = {T},\n  author = {Smith, Ann},\n  journal = {J},\n  year = {2020},\n"
-     "  evidence = {review}\n}", r"entry 'noid2020' is an @article without a doi or pmid"),
-    ("@misc{noid2020,\n  title = {Label},\n  evidence = {regulatory},\n  url = {https://www.drugs.com/pro/x.html}\n}",
-     r"entry 'noid2020' is 'regulatory' but its url https://www\.drugs\.com/pro/x\.html is not at a regulator"),
-    ("@misc{noid2020,\n  title = {A page},\n  evidence = {manufacturer}\n}",
-     r"entry 'noid2020' gives the reader nothing to follow"),
-    ("@article{noid2020,\n  title = {T},\n  author = {{Authors not verified}},\n  pmid = {1},\n  evidence = {review}\n}",
-     r"entry 'noid2020' has authors marked 'not verified'"),
-])
-def test_source_standards_stop_the_build(scratch_project: Path, tmp_path: Path, entry: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "@article{noid2020,\n  title = {T},\n  author = {Smith, Ann},\n  journal = {J},\n  year = {2020},\n"
+            "  evidence = {review}\n}",
+            r"entry 'noid2020' is an @article without a doi or pmid",
+        ),
+        (
+            "@misc{noid2020,\n  title = {Label},\n  evidence = {regulatory},\n  url = {https://www.drugs.com/pro/x.html}\n}",
+            r"entry 'noid2020' is 'regulatory' but its url https://www\.drugs\.com/pro/x\.html is not at a regulator",
+        ),
+        (
+            "@misc{noid2020,\n  title = {A page},\n  evidence = {manufacturer}\n}",
+            r"entry 'noid2020' gives the reader nothing to follow",
+        ),
+        (
+            "@article{noid2020,\n  title = {T},\n  author = {{Authors not verified}},\n  pmid = {1},\n  evidence = {review}\n}",
+            r"entry 'noid2020' has authors marked 'not verified'",
+        ),
+    ],
+)
+def test_source_standards_stop_the_build(
+    scratch_project: Path, tmp_path: Path, entry: str, message: str
+) -> None:
     append(scratch_project / "references.bib", "\n" + entry + "\n")
     append(scratch_project / "docs" / "about.md", "\nA claim.[@noid2020]\n")
     failed_with(scratch_project, tmp_path, r"references\.bib:\d+: " + message)
@@ -106,8 +139,10 @@ def test_page_without_front_matter_field(scratch_project: Path, tmp_path: Path, 
 
 
 def test_script_in_a_bib_title_is_shown_as_text(scratch_project: Path, tmp_path: Path) -> None:
-    append(scratch_project / "references.bib",
-           "\n@misc{xss2020,\n  title = {Leptin <script>alert(1)</script> study},\n  url = {https://example.org/},\n  evidence = {review}\n}\n")
+    append(
+        scratch_project / "references.bib",
+        "\n@misc{xss2020,\n  title = {Leptin <script>alert(1)</script> study},\n  url = {https://example.org/},\n  evidence = {review}\n}\n",
+    )
     append(scratch_project / "docs" / "about.md", "\nA claim.[@xss2020]\n")
     result = build(scratch_project, tmp_path / "out")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -28,9 +28,16 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT = ROOT / "test-output"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 # Flags that keep Chromium from calling Google's services (there is no network here anyway).
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 # Realistic search terms and the page (and section) a reader expects among the first three results.
 SEARCHES = [
@@ -82,8 +89,14 @@ class Watched:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
         self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} {r.status}"))
-        self.page.on("request", lambda r: urlparse(r.url).netloc not in (host, "")
-                     and not r.url.startswith("data:") and self.offsite.append(r.url))
+        self.page.on(
+            "request",
+            lambda r: (
+                urlparse(r.url).netloc not in (host, "")
+                and not r.url.startswith("data:")
+                and self.offsite.append(r.url)
+            ),
+        )
 
     def open(self, path: str) -> None:
         self.page.goto(self.server + path, wait_until="networkidle")
@@ -118,8 +131,9 @@ def screenshots_on_failure(request, browser, server):
         for path in ["", "mechanism/"]:
             page.goto(server + path, wait_until="networkidle")
             test = re.sub(r"[^\w.-]+", "_", request.node.name)
-            page.screenshot(path=str(OUTPUT / f"{test}-{path.strip('/') or 'home'}-{name}.png"),
-                            full_page=True)
+            page.screenshot(
+                path=str(OUTPUT / f"{test}-{path.strip('/') or 'home'}-{name}.png"), full_page=True
+            )
         context.close()
 
 
@@ -204,7 +218,9 @@ def test_keyboard_reaches_search_and_content_with_visible_focus(watched) -> None
 
 
 @pytest.mark.parametrize("term,expected,anchor", SEARCHES, ids=[s[0] for s in SEARCHES])
-def test_search_finds_the_right_page_and_lands_on_it(watched, term: str, expected: str, anchor: str | None) -> None:
+def test_search_finds_the_right_page_and_lands_on_it(
+    watched, term: str, expected: str, anchor: str | None
+) -> None:
     w = watched()
     w.open("")
     box = w.page.locator("input.md-search__input")
@@ -260,7 +276,8 @@ def test_citation_tooltip_shows_full_reference(watched) -> None:
     w.page.wait_for_function(
         "text => { const t = document.querySelectorAll('.md-tooltip2'); "
         "return t.length === 1 && t[0].textContent.includes(text); }",
-        arg=w.page.locator(f"[id='{second.get_attribute('href').lstrip('#')}'] p").text_content()[:40])
+        arg=w.page.locator(f"[id='{second.get_attribute('href').lstrip('#')}'] p").text_content()[:40],
+    )
     w.page.keyboard.press("Escape")
     w.page.wait_for_selector(".md-tooltip2", state="detached", timeout=5_000)
     assert w.page.evaluate("document.activeElement.classList.contains('footnote-ref')")
@@ -301,8 +318,10 @@ def test_citation_marker_and_back_link_land_on_their_targets(watched, viewport: 
     marker.click()
     entry_id = marker.get_attribute("href").lstrip("#")
     w.page.wait_for_function(f"location.hash === '#{entry_id}'")
-    box = w.page.evaluate(f"(() => {{ const r = document.getElementById({entry_id!r}).getBoundingClientRect();"
-                          " return [r.top, r.height, innerHeight]; })()")
+    box = w.page.evaluate(
+        f"(() => {{ const r = document.getElementById({entry_id!r}).getBoundingClientRect();"
+        " return [r.top, r.height, innerHeight]; })()"
+    )
     assert 0 <= box[0] < box[2] - 20 and box[1] > 20, f"#{entry_id} not shown after the click: {box}"
     sup_id = marker.evaluate("a => a.parentElement.id")
     w.page.locator(f"[id='{entry_id}'] a.footnote-backref[href='#{sup_id}']").click()
@@ -335,7 +354,9 @@ def test_404_page_is_styled_and_links_home(watched, server) -> None:
 
 
 def test_copy_button_copies_the_bibtex(browser, server) -> None:
-    context = browser.new_context(viewport=VIEWPORTS["desktop"], permissions=["clipboard-read", "clipboard-write"])
+    context = browser.new_context(
+        viewport=VIEWPORTS["desktop"], permissions=["clipboard-read", "clipboard-write"]
+    )
     page = context.new_page()
     page.goto(server + "mechanism/", wait_until="networkidle")
     block = page.locator("#cite-this-page ~ .highlight").nth(1)
@@ -362,13 +383,18 @@ def test_references_can_be_filtered_by_evidence_type(watched) -> None:
 
 def test_renamed_heading_redirect_keeps_old_links_working(browser, scratch_project, tmp_path) -> None:
     config = scratch_project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  anchor_redirects: {}", '  anchor_redirects:\n    "contraindications/#old-name": "#limitations-of-use"'),
-        encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  anchor_redirects: {}",
+            '  anchor_redirects:\n    "contraindications/#old-name": "#limitations-of-use"',
+        ),
+        encoding="utf-8",
+    )
     result = build(scratch_project, tmp_path / "out")
     assert result.returncode == 0, result.stdout + result.stderr
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(StaticHandler, directory=str(tmp_path / "out")))
+        ("127.0.0.1", 0), functools.partial(StaticHandler, directory=str(tmp_path / "out"))
+    )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         page = browser.new_page()

@@ -51,7 +51,12 @@ def test_bad_identifiers_are_reported() -> None:
 def test_citations_with_lines_and_closest_keys() -> None:
     uses, problems = refs.find_citations((DATA / "unknown_key.md").read_text(), "unknown_key.md")
     assert problems == []
-    assert [(u.line, u.key) for u in uses] == [(7, "smith2020"), (8, "smith2002"), (9, "smith2020"), (9, "jones2019")]
+    assert [(u.line, u.key) for u in uses] == [
+        (7, "smith2020"),
+        (8, "smith2002"),
+        (9, "smith2020"),
+        (9, "jones2019"),
+    ]
     unknown = refs.unknown_key_problems(uses, {"smith2020"})
     assert unknown == [
         "unknown_key.md:8: unknown citation key 'smith2002' (closest: smith2020)",
@@ -67,18 +72,24 @@ def test_email_and_links_are_not_citations() -> None:
 def test_front_matter_needs_description_and_date() -> None:
     assert refs.front_matter_problems({"description": "D.", "reviewed": dt.date(2026, 1, 1)}, "p.md") == []
     problems = refs.front_matter_problems({"reviewed": "soon"}, "p.md")
-    assert problems == ["p.md:1: front matter has no 'description'",
-                        "p.md:1: 'reviewed' must be a date written YYYY-MM-DD, not 'soon'"]
+    assert problems == [
+        "p.md:1: front matter has no 'description'",
+        "p.md:1: 'reviewed' must be a date written YYYY-MM-DD, not 'soon'",
+    ]
 
 
 def test_unused_entries() -> None:
     bib, _ = refs.parse_bibliography(GOOD)
-    assert refs.unused_entry_problems(bib, set()) == ["references.bib:1: entry 'smith2020' is not cited on any page"]
+    assert refs.unused_entry_problems(bib, set()) == [
+        "references.bib:1: entry 'smith2020' is not cited on any page"
+    ]
     assert refs.unused_entry_problems(bib, {"smith2020"}) == []
 
 
 def test_footnotes_get_label_and_identifier_links() -> None:
-    bib, _ = refs.parse_bibliography(GOOD.replace("}\n}", "},\n pmid = {123},\n pmcid = {PMC9},\n journal = {J},\n year = {2020}\n}"))
+    bib, _ = refs.parse_bibliography(
+        GOOD.replace("}\n}", "},\n pmid = {123},\n pmcid = {PMC9},\n journal = {J},\n year = {2020}\n}")
+    )
     hooks.State.bib, hooks.State.formatter = bib, reference_format.Formatter(bib.entries)
     out = hooks.footnote_text("smith2020")
     assert out.startswith('<span class="kb-evidence kb-evidence--review">Review</span> Ann Smith. T.')
@@ -101,7 +112,9 @@ def test_citing_sections_come_from_the_markdown_and_the_toc() -> None:
     toc = [TocItem("dosing", "Dose", [TocItem("agrpnpy-more", "AgRP/NPY &amp; more")])]
     found = reference_list.citers("p/", "Page", citations, toc)
     assert [(key, c.anchor, c.section) for key, c in found] == [
-        ("k1", "", "Introduction"), ("k1", "dosing", "Dose"), ("k2", "dosing", "Dose"),
+        ("k1", "", "Introduction"),
+        ("k1", "dosing", "Dose"),
+        ("k2", "dosing", "Dose"),
         ("k2", "agrpnpy-more", "AgRP/NPY & more"),
     ]
 
@@ -134,13 +147,18 @@ def test_hand_written_footnotes_become_notes_apart_from_references() -> None:
 
 
 def test_invalid_front_matter_is_reported_as_yaml_with_its_line() -> None:
-    meta, problems = refs.read_front_matter("---\ntitle: T\ndescription: a: b\nreviewed: 2026-01-01\n---\nBody\n", "p.md")
+    meta, problems = refs.read_front_matter(
+        "---\ntitle: T\ndescription: a: b\nreviewed: 2026-01-01\n---\nBody\n", "p.md"
+    )
     assert meta == {}
-    assert problems == ["p.md:3: front matter is not valid YAML: mapping values are not allowed here "
-                        "(quote values that contain ': ')"]
+    assert problems == [
+        "p.md:3: front matter is not valid YAML: mapping values are not allowed here "
+        "(quote values that contain ': ')"
+    ]
 
 
 # ------------------------------------------------------------ source standards (issue: sources a reader can follow)
+
 
 def entry_problems(text: str) -> list[str]:
     _, problems = refs.parse_bibliography(text)
@@ -161,20 +179,25 @@ def test_every_entry_gives_the_reader_something_to_follow() -> None:
         "references.bib:1: entry 'm2020' gives the reader nothing to follow: add a doi, pmid, pmcid or url"
     ]
     for field in ["doi = {10.1000/x}", "pmid = {1}", "pmcid = {PMC1}", "url = {https://x.org/}"]:
-        assert entry_problems(text.replace("evidence = {news}", f"evidence = {{news}},\n  {field}")) == [], field
+        assert entry_problems(text.replace("evidence = {news}", f"evidence = {{news}},\n  {field}")) == [], (
+            field
+        )
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=x", True),
-    ("https://www.accessdata.fda.gov/drugsatfda_docs/label/x.pdf", True),
-    ("https://www.ema.europa.eu/en/medicines/human/EPAR/myalepta", True),
-    ("https://www.info.pmda.go.jp/go/pack/x", True),
-    ("https://dhpp.hpfb-dgpsa.ca/review-documents/resource/x", True),
-    ("https://www.drugs.com/pro/myalept.html", False),
-    ("https://medicines.org.uk/emc/product/11182/smpc", False),
-    ("https://fda.gov.example.com/label", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=x", True),
+        ("https://www.accessdata.fda.gov/drugsatfda_docs/label/x.pdf", True),
+        ("https://www.ema.europa.eu/en/medicines/human/EPAR/myalepta", True),
+        ("https://www.info.pmda.go.jp/go/pack/x", True),
+        ("https://dhpp.hpfb-dgpsa.ca/review-documents/resource/x", True),
+        ("https://www.drugs.com/pro/myalept.html", False),
+        ("https://medicines.org.uk/emc/product/11182/smpc", False),
+        ("https://fda.gov.example.com/label", False),
+        ("", False),
+    ],
+)
 def test_regulatory_entries_link_the_issuer(url: str, ok: bool) -> None:
     text = "@misc{label,\n  title = {Label},\n  evidence = {regulatory},\n  url = {" + url + "}\n}\n"
     problems = [p for p in entry_problems(text) if "is 'regulatory'" in p]
@@ -196,6 +219,7 @@ def test_entry_lines_are_counted_past_comments_and_strings() -> None:
 
 
 # ------------------------------------------------------------ the seam around the resolver
+
 
 def test_resolver_is_the_version_the_seam_was_written_for() -> None:
     """Fails when mkdocs-bibtex changes: re-read SimpleRegistry.reference_text before moving the pin."""

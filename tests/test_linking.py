@@ -119,10 +119,12 @@ def test_citation_coverage_at_least_90_percent(page: str) -> None:
 
 
 def test_coverage_counts_uncited_statements() -> None:
-    text = ("---\ntitle: T\n---\n\nA claim that carries its source right here.[@k]\n\n"
-            "- A listed claim without any source at all, sadly.\n"
-            "| Row | A table row that states a fact without a source |\n|---|---|\n"
-            "| body | Another table row with a fact and a source.[@k] |\n\nSee [x](y.md).\n")
+    text = (
+        "---\ntitle: T\n---\n\nA claim that carries its source right here.[@k]\n\n"
+        "- A listed claim without any source at all, sadly.\n"
+        "| Row | A table row that states a fact without a source |\n|---|---|\n"
+        "| body | Another table row with a fact and a source.[@k] |\n\nSee [x](y.md).\n"
+    )
     result = citation_coverage.measure(text, "t.md")
     assert (result.statements, result.cited) == (3, 2)  # the header row and the short link line do not count
     assert result.uncited[0][0] == 7
@@ -133,7 +135,9 @@ def test_low_coverage_stops_the_build(scratch_project: Path, tmp_path: Path) -> 
     page.write_text(re.sub(r"\[@[^\]]+\]", "", page.read_text(encoding="utf-8"), count=40), encoding="utf-8")
     result = build(scratch_project, tmp_path / "out")
     assert result.returncode != 0
-    assert re.search(r"docs/mechanism\.md: citation coverage \d+% .* is below 90%", result.stdout + result.stderr)
+    assert re.search(
+        r"docs/mechanism\.md: citation coverage \d+% .* is below 90%", result.stdout + result.stderr
+    )
 
 
 def test_home_lists_every_page_with_its_review_date(site: Path) -> None:
@@ -143,14 +147,22 @@ def test_home_lists_every_page_with_its_review_date(site: Path) -> None:
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", row.find("time")["datetime"])
 
 
-def test_stale_pages_show_a_notice_and_fresh_pages_do_not(site: Path, scratch_project: Path, tmp_path: Path) -> None:
-    assert soup(site, "mechanism").select_one(".kb-stale") is None
+def test_stale_pages_show_a_notice_and_fresh_pages_do_not(
+    site: Path, scratch_project: Path, tmp_path: Path
+) -> None:
+    """'Today' is frozen for the tests (conftest.FROZEN_TODAY); a later date makes every page due for review."""
+    for page in ALL_PAGES:
+        assert soup(site, page).select_one(".kb-stale") is None, page
     result = build(scratch_project, tmp_path / "out", KB_TODAY="2030-01-01")
     assert result.returncode == 0, result.stdout + result.stderr
     for page in ALL_PAGES:
         notice = soup(tmp_path / "out", page).select_one("article .kb-stale")
         assert notice is not None and "12 months" in notice.get_text(), page
     assert "review due" in soup(tmp_path / "out", "").select_one("table.kb-page-list").get_text()
+    # The build reports it too (as information: a page due for review must not break the build).
+    assert re.search(
+        r"docs/mechanism\.md: last reviewed \d{4}-\d\d-\d\d, more than 12 months ago", result.stderr
+    )
 
 
 def test_social_cards_are_redrawn_only_when_their_page_changes(scratch_project: Path, tmp_path: Path) -> None:
@@ -162,13 +174,16 @@ def test_social_cards_are_redrawn_only_when_their_page_changes(scratch_project: 
     assert drawn(build(scratch_project, tmp_path / "a")) == (len(ALL_PAGES), 0)
     assert drawn(build(scratch_project, tmp_path / "b")) == (0, len(ALL_PAGES))
     page = scratch_project / "docs" / "glossary.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("title: Glossary", "title: Glossary of terms"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("title: Glossary", "title: Glossary of terms"),
+        encoding="utf-8",
+    )
     assert drawn(build(scratch_project, tmp_path / "c")) == (1, len(ALL_PAGES) - 1)
 
 
 def anchor_redirects() -> dict[str, str]:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    extra = yaml.safe_load(config[config.index("\nextra:"):])["extra"]
+    extra = yaml.safe_load(config[config.index("\nextra:") :])["extra"]
     return extra.get("anchor_redirects") or {}
 
 
@@ -178,13 +193,17 @@ def test_published_anchors_still_exist_or_are_redirected(site: Path) -> None:
     current = published_anchors.site_anchors(site)
     redirects = anchor_redirects()
     missing = [a for a in published if a not in current and a not in redirects]
-    assert missing == [], f"anchors vanished without a redirect in mkdocs.yml extra.anchor_redirects: {missing}"
+    assert missing == [], (
+        f"anchors vanished without a redirect in mkdocs.yml extra.anchor_redirects: {missing}"
+    )
 
 
 def test_renamed_heading_is_caught(scratch_project: Path, tmp_path: Path) -> None:
     page = scratch_project / "docs" / "contraindications.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("## Limitations of use", "## Limits of use"),
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("## Limitations of use", "## Limits of use"),
+        encoding="utf-8",
+    )
     assert build(scratch_project, tmp_path / "out").returncode == 0
     published = published_anchors.read_published(ROOT / "published-anchors.txt")
     current = published_anchors.site_anchors(tmp_path / "out")
@@ -197,6 +216,58 @@ def test_abbreviations_and_glossary_agree() -> None:
     glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
     entries = set(re.findall(r"^- \*\*([^*]+)\*\*", glossary, flags=re.MULTILINE))
     assert defined == entries
-    for term in ["POMC", "AgRP", "NPY", "alpha-MSH", "MC4R", "LepRb", "JAK2", "STAT3", "SOCS3", "PTP1B",
-                 "AMPK", "PI3K", "Akt", "ERK", "mTOR", "DIO", "GL", "PL", "NASH", "MASH", "REMS", "HbA1c"]:
+    for term in [
+        "POMC",
+        "AgRP",
+        "NPY",
+        "alpha-MSH",
+        "MC4R",
+        "LepRb",
+        "JAK2",
+        "STAT3",
+        "SOCS3",
+        "PTP1B",
+        "AMPK",
+        "PI3K",
+        "Akt",
+        "ERK",
+        "mTOR",
+        "DIO",
+        "GL",
+        "PL",
+        "NASH",
+        "MASH",
+        "REMS",
+        "HbA1c",
+    ]:
         assert term in defined, term
+
+
+def test_front_matter_is_escaped_in_every_attribute(scratch_project: Path, tmp_path: Path) -> None:
+    """A quote, '<' or '&' in a title or description is text: it cannot end an attribute or open a tag."""
+    page = scratch_project / "docs" / "glossary.md"
+    text = page.read_text(encoding="utf-8")
+    description = 'Terms "in quotes", <b>tags</b> & ampersands.'
+    text = re.sub(
+        r"^description:.*$",
+        "description: '" + description.replace("'", "''") + "'",
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
+    text = re.sub(r"^title:.*$", "title: 'Glossary \"A\" & <i>B</i>'", text, count=1, flags=re.MULTILINE)
+    page.write_text(text, encoding="utf-8")
+    result = build(scratch_project, tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = soup(tmp_path / "out", "glossary")
+    for attrs in ({"name": "description"}, {"property": "og:description"}, {"name": "twitter:description"}):
+        assert meta(doc, **attrs) == description, attrs
+    for attrs in ({"property": "og:title"}, {"name": "twitter:title"}, {"name": "citation_title"}):
+        assert meta(doc, **attrs) == 'Glossary "A" & <i>B</i>', attrs
+    assert doc.head.find("b") is None and doc.head.find("i") is None
+    assert doc.title.get_text().startswith('Glossary "A" & <i>B</i>')
+    home = soup(tmp_path / "out", "")
+    row = next(r for r in home.select("table.kb-page-list tbody tr") if "glossary/" in r.a["href"])
+    assert row.select("td")[1].get_text() == description and row.find("b") is None
+    data = json.loads(doc.find("script", type="application/ld+json").string)
+    assert data["description"] == description

@@ -162,8 +162,24 @@ def test_search_index_has_every_page_and_key_terms(site: Path) -> None:
     for page in ALL_PAGES:
         assert (f"{page}/" if page else "") in locations
     text = " ".join(f"{d['title']} {d['text']}" for d in docs).lower()
-    for term in ["myalept", "myalepta", "a16aa07", "stat3", "jak2", "pomc", "mtor", "rapamycin",
-                 "lymphoma", "rems", "dose", "pregnancy", "ampk", "socs3", "hba1c", "triglycerides"]:
+    for term in [
+        "myalept",
+        "myalepta",
+        "a16aa07",
+        "stat3",
+        "jak2",
+        "pomc",
+        "mtor",
+        "rapamycin",
+        "lymphoma",
+        "rems",
+        "dose",
+        "pregnancy",
+        "ampk",
+        "socs3",
+        "hba1c",
+        "triglycerides",
+    ]:
         assert term in text, f"search index lacks '{term}'"
 
 
@@ -180,8 +196,13 @@ OFFSITE = re.compile(r"""url\(\s*['"]?(https?:)?//""")
 def test_nothing_is_loaded_from_another_host(site: Path) -> None:
     for page in html_pages(site):
         doc = soup(page)
-        for tag, attr in [("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"),
-                          ("iframe", "src")]:
+        for tag, attr in [
+            ("link", "href"),
+            ("script", "src"),
+            ("img", "src"),
+            ("source", "src"),
+            ("iframe", "src"),
+        ]:
             for element in doc.find_all(tag):
                 value = element.get(attr)
                 if not value or (tag == "link" and "canonical" in element.get("rel", [])):
