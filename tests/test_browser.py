@@ -385,8 +385,9 @@ def test_renamed_heading_redirect_keeps_old_links_working(browser, scratch_proje
     config = scratch_project / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(
-            "  anchor_redirects: {}",
-            '  anchor_redirects:\n    "contraindications/#old-name": "#limitations-of-use"',
+            "  anchor_redirects:\n",
+            '  anchor_redirects:\n    "contraindications/#old-name": "#limitations-of-use"\n',
+            1,
         ),
         encoding="utf-8",
     )
