@@ -147,7 +147,7 @@ def check_entry(bib: Bibliography, key: str, entry: Entry) -> list[str]:
     pmcid = entry.fields.get("pmcid", "")
     if pmcid and not re.fullmatch(r"PMC\d+", pmcid):
         problems.append(f"{where}: entry '{key}' has a malformed PMCID '{pmcid}'")
-    # problems.extend(source_standard_problems(where, key, entry))  # enabled once references.bib complies
+    problems.extend(source_standard_problems(where, key, entry))
     return problems
 
 
