@@ -51,8 +51,24 @@ SEARCH_TERMS = [
     "POMC",
     "HbA1c",
     "hypoglycemia",
+    # hyphens, slashes and dots (the browser test checks where they land)
+    "alpha-MSH",
+    "JAK2-STAT3",
+    "T-cell",
+    "AgRP/NPY",
+    "anti-metreleptin",
+    "16.15 kDa",
+    "half-life",
+    "Berardinelli-Seip",
+    "Barraquer-Simons",
+    "open-label",
+    "non-hormonal",
+    "ERK1/2",
+    "HIV-associated",
+    "0.06 mg/kg",
+    "db/db",
 ]
-BUDGET_KB, BUDGET_REQUESTS, BUDGET_LIGHTHOUSE, BUDGET_SEARCH_MS = 250, 20, 95, 100
+BUDGET_KB, BUDGET_REQUESTS, BUDGET_LIGHTHOUSE, BUDGET_SEARCH_MS = 250, 20, 95, 50
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -283,6 +299,7 @@ def search_latency(browser, base: str) -> dict:
     box.click()
     box.press_sequentially("x")  # the search index loads on first use
     page.wait_for_timeout(1500)
+    by_term: dict[str, float] = {}
     for term in SEARCH_TERMS:
         box.fill("")
         page.wait_for_timeout(150)
@@ -294,10 +311,13 @@ def search_latency(browser, base: str) -> dict:
         elapsed = page.evaluate("window.__kbSearch")
         if elapsed >= 0:
             timings.append(elapsed)
+            by_term[term] = elapsed
     context.close()
+    slowest = max(by_term, key=by_term.get) if by_term else None
     return {
         "terms": len(SEARCH_TERMS),
         "measured": len(timings),
+        "slowest": slowest,
         "median_ms": round(statistics.median(timings), 1) if timings else None,
         "max_ms": round(max(timings), 1) if timings else None,
     }
@@ -392,8 +412,8 @@ def main() -> int:
     )
     s = results["search"]
     print(
-        f"Search, last keystroke to results: median {s['median_ms']} ms, max {s['max_ms']} ms "
-        f"({s['measured']} of {s['terms']} terms)"
+        f"Search, last keystroke to results: median {s['median_ms']} ms, slowest {s['max_ms']} ms "
+        f"('{s['slowest']}'; {s['measured']} of {s['terms']} terms)"
     )
     if results["lighthouse"]:
         print("\nLighthouse 12 (mobile emulation; median of runs)")
@@ -410,8 +430,8 @@ def main() -> int:
     if s["median_ms"] is not None:
         budgets.append(
             (
-                f"search results < {BUDGET_SEARCH_MS} ms (median {s['median_ms']} ms)",
-                s["median_ms"] < BUDGET_SEARCH_MS,
+                f"every search < {BUDGET_SEARCH_MS} ms (slowest '{s['slowest']}' {s['max_ms']} ms)",
+                s["max_ms"] < BUDGET_SEARCH_MS,
             )
         )
     for row in results["lighthouse"]:

@@ -113,7 +113,21 @@
   window.addEventListener("resize", function () { if (tip) place(); });
   document.addEventListener("scroll", function () { if (tip) place(); }, { capture: true, passive: true });
 
-  /* 4. The references page can be filtered by evidence type. */
+  /* 4. Fast search for hyphenated words. While "half-life" is typed, Material sends lunr the
+        query "half-*" after the hyphen; lunr's query lexer always splits at "-" (it keeps its own
+        default separator whatever `separator` mkdocs.yml sets), so the lone "*" becomes a wildcard
+        that matches every word in the index: about 0.5 s of worker time on a 2-core machine, which
+        delays the results of the next keystrokes too. Material starts a query on keyup; skip the
+        keyup that ends in a hyphen, so the results for "half" stay until the next character. */
+  document.addEventListener("keyup", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.classList.contains("md-search__input") &&
+        /-$/.test(input.value)) {
+      event.stopImmediatePropagation();  // capture phase: Material's listener on the input never sees it
+    }
+  }, true);
+
+  /* 5. The references page can be filtered by evidence type. */
   var filter = document.querySelector(".kb-filter");
   if (!filter) return;
   var boxes = filter.querySelectorAll("input[type=checkbox]");
