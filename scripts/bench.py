@@ -69,6 +69,7 @@ SEARCH_TERMS = [
     "db/db",
 ]
 BUDGET_KB, BUDGET_REQUESTS, BUDGET_LIGHTHOUSE, BUDGET_SEARCH_MS = 250, 20, 95, 50
+BUDGET_BUILD_RATIO = 1.5
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -160,6 +161,19 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
     return project, pages, len(keys) * refs_factor
 
 
+def plain_copy(project: Path) -> Path:
+    """The same pages built by MkDocs and Material alone: no hooks, no citation resolver."""
+    plain = Path(tempfile.mkdtemp(prefix="bench-plain-"))
+    for name in INPUTS:
+        source = project / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, plain / name)
+    config = (plain / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"\nhooks:\n(  - .*\n)+", "\n", config)
+    config = re.sub(r"\n  - bibtex:\n(      .*\n)+", "\n", config)
+    (plain / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return plain
+
+
 def build_rows(quick: bool) -> list[dict]:
     rows = []
     plans = [
@@ -180,19 +194,32 @@ def build_rows(quick: bool) -> list[dict]:
         else:
             project, pages, refs = synthetic_project(pages_factor, refs_factor)
         results = [timed_build(project) for _ in range(runs)]
-        rows.append(
-            {
-                "site": label,
-                "pages": pages,
-                "references": refs,
-                "runs": runs,
-                "median_s": round(statistics.median(r[0] for r in results), 2),
-                "peak_rss_mib": round(max(r[1] for r in results), 1),
-            }
-        )
+        row = {
+            "site": label,
+            "pages": pages,
+            "references": refs,
+            "runs": runs,
+            "median_s": round(statistics.median(r[0] for r in results), 2),
+            "peak_rss_mib": round(max(r[1] for r in results), 1),
+        }
+        if pages_factor == refs_factor and pages_factor >= 10:
+            plain = plain_copy(project)
+            baseline = [timed_build(plain) for _ in range(runs)]
+            shutil.rmtree(plain, ignore_errors=True)
+            row["plain_median_s"] = round(statistics.median(r[0] for r in baseline), 2)
+            row["plain_peak_rss_mib"] = round(max(r[1] for r in baseline), 1)
+            row["time_ratio"] = round(row["median_s"] / row["plain_median_s"], 2)
+            row["memory_ratio"] = round(row["peak_rss_mib"] / row["plain_peak_rss_mib"], 2)
+        rows.append(row)
         print(
-            f"  build {label:<24} {pages:>5} pages {refs:>6} refs  {rows[-1]['median_s']:>7.2f} s  "
-            f"{rows[-1]['peak_rss_mib']:>7.1f} MiB  (median of {runs})",
+            f"  build {label:<24} {pages:>5} pages {refs:>6} refs  {row['median_s']:>7.2f} s  "
+            f"{row['peak_rss_mib']:>7.1f} MiB  (median of {runs})"
+            + (
+                f"; MkDocs + Material alone {row['plain_median_s']:.2f} s, {row['plain_peak_rss_mib']:.1f} MiB:"
+                f" {row['time_ratio']}x time, {row['memory_ratio']}x memory"
+                if "time_ratio" in row
+                else ""
+            ),
             flush=True,
         )
         if project != ROOT:
@@ -369,12 +396,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs, no 100x site")
     parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--builds-only", action="store_true", help="only the build measurements")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     from playwright.sync_api import sync_playwright
 
     print("Build (cold: empty output directory and card cache)")
     results: dict = {"builds": build_rows(args.quick)}
+    if args.builds_only:
+        (OUT / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return 0
     site = Path(tempfile.mkdtemp(prefix="bench-site-"))
     subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)],
@@ -434,6 +465,15 @@ def main() -> int:
                 s["max_ms"] < BUDGET_SEARCH_MS,
             )
         )
+    for row in results["builds"]:
+        if "time_ratio" in row and row["site"].startswith("10x"):
+            budgets.append(
+                (
+                    f"build at 10x <= {BUDGET_BUILD_RATIO}x MkDocs + Material alone ({row['time_ratio']}x time, "
+                    f"{row['memory_ratio']}x memory)",
+                    row["time_ratio"] <= BUDGET_BUILD_RATIO,
+                )
+            )
     for row in results["lighthouse"]:
         scores = {k: v for k, v in row.items() if k != "page"}
         ok = "error" not in row and all(v >= BUDGET_LIGHTHOUSE for v in scores.values())

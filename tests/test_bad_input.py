@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-from conftest import build
+from conftest import ROOT, build
 
 GOOD_ENTRY_KEY = "oral2002leptin"
 
@@ -150,3 +154,90 @@ def test_script_in_a_bib_title_is_shown_as_text(scratch_project: Path, tmp_path:
         html = (tmp_path / "out" / page).read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# ------------------------------------------------------------ no silent failures
+
+
+def test_invalid_front_matter_is_reported_as_yaml_with_its_line(
+    scratch_project: Path, tmp_path: Path
+) -> None:
+    page = scratch_project / "docs" / "about.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        re.sub(
+            r"^description:.*$",
+            "description: Sources: how they are chosen",
+            text,
+            count=1,
+            flags=re.MULTILINE,
+        ),
+        encoding="utf-8",
+    )
+    output = failed_with(scratch_project, tmp_path, r"docs/about\.md:\d+: front matter is not valid YAML")
+    assert "has no 'description'" not in output
+
+
+def test_citation_key_written_as_a_link_names_file_and_line(scratch_project: Path, tmp_path: Path) -> None:
+    page = scratch_project / "docs" / "about.md"
+    lines = page.read_text(encoding="utf-8").count("\n")
+    append(page, "\nSee [@maintainer](https://example.org/).\n")
+    failed_with(
+        scratch_project, tmp_path, rf"docs/about\.md:{lines + 2}: '\[@maintainer\]\(\.\.\.\)' is a link"
+    )
+
+
+def test_code_notes_and_heading_attributes(scratch_project: Path, tmp_path: Path) -> None:
+    """Citations in code stay literal; hand-written notes are Notes; a heading's class keeps its cited-by."""
+    about = scratch_project / "docs" / "about.md"
+    append(
+        about,
+        "\n## How to cite a source\n\nWrite `[@key]` after the sentence, for example:\n\n"
+        "```markdown\nLeptin was discovered in 1994.[@friedman2016longroad]\n```\n\n"
+        "An aside of our own.[^aside]\n\n[^aside]: A hand-written note, not a source.\n",
+    )
+    mechanism = scratch_project / "docs" / "mechanism.md"
+    text = mechanism.read_text(encoding="utf-8")
+    assert "\n## What metreleptin is\n" in text
+    mechanism.write_text(
+        text.replace("\n## What metreleptin is\n", "\n## What metreleptin is { .kb-x }\n"), encoding="utf-8"
+    )
+    result = build(scratch_project, tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = BeautifulSoup(
+        (tmp_path / "out" / "about" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    codes = [c.get_text() for c in doc.select("article code")]
+    assert "[@key]" in codes
+    assert any("[@friedman2016longroad]" in c for c in codes)
+    notes = doc.find("h2", id="notes")
+    assert notes is not None and "A hand-written note" in notes.find_next("ol").get_text()
+    assert doc.find("h2", id="references") is None  # about.md cites nothing outside code
+    refs = BeautifulSoup(
+        (tmp_path / "out" / "references" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    hrefs = [a["href"] for a in refs.select(".kb-cited-by a")]
+    assert "../mechanism/#what-metreleptin-is" in hrefs
+    assert not any(h.startswith("../about/") for h in hrefs)
+
+
+def test_make_serve_reloads_edited_modules(tmp_path: Path) -> None:
+    """MkDocs loads hooks.py afresh on each rebuild; the modules it imports must follow edits too."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(ROOT / "scripts", scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    program = f"""
+import importlib.util, sys
+from pathlib import Path
+sys.path.insert(0, {str(scripts)!r})
+def load():
+    spec = importlib.util.spec_from_file_location("hooks", {str(scripts / "hooks.py")!r})
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+first = load().page_meta.STALE_AFTER_DAYS
+path = Path({str(scripts / "page_meta.py")!r})
+path.write_text(path.read_text().replace("STALE_AFTER_DAYS = 365", "STALE_AFTER_DAYS = 7"))
+print(first, load().page_meta.STALE_AFTER_DAYS)
+"""
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["365", "7"]

@@ -1,0 +1,52 @@
+"""The Material internals this site relies on. An upgrade that changes them fails here, at once,
+instead of quietly breaking pages: re-copy the partial or adapt kb.js, then update these pins."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import material
+
+from conftest import ROOT
+
+THEME = Path(material.__file__).parent / "templates"
+OURS = ROOT / "overrides" / "partials"
+
+
+def lines(path: Path) -> list[str]:
+    """Template lines without Jinja comments (Material's 'generated' banner, our notes)."""
+    text = re.sub(r"\{#-?.*?-?#\}\n?", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_search_partial_is_materials_but_for_the_dialog_name() -> None:
+    ours = lines(OURS / "search.html")
+    assert ours[0].endswith(" aria-label=\"{{ lang.t('search') }}\">")
+    ours[0] = ours[0].replace(" aria-label=\"{{ lang.t('search') }}\"", "")
+    assert ours == lines(THEME / "partials" / "search.html")
+
+
+def test_content_partial_is_materials_but_for_the_status_line() -> None:
+    ours = [line for line in lines(OURS / "content.html") if "page-status.html" not in line]
+    theirs = [
+        line
+        for line in lines(THEME / "partials" / "content.html")
+        if "feedback.html" not in line and "comments.html" not in line
+    ]
+    assert ours == theirs
+
+
+def test_classes_that_kb_js_and_extra_css_use_exist_in_material() -> None:
+    """kb.js draws Material's tooltip (md-tooltip2) and watches the search input and results."""
+    bundle = "".join(
+        p.read_text(encoding="utf-8")
+        for p in (THEME / "assets").rglob("*.min.*")
+        if p.suffix in (".css", ".js")
+    )
+    ours = (ROOT / "docs" / "javascripts" / "kb.js").read_text(encoding="utf-8")
+    ours += (ROOT / "docs" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bmd-[a-z0-9]+(?:[_-]{1,2}[a-z0-9]+)*", ours))
+    assert {"md-tooltip2", "md-tooltip2--active", "md-tooltip2__inner", "md-search__input"} <= used
+    missing = sorted(name for name in used if name not in bundle)
+    assert missing == [], f"Material no longer has {missing}"
