@@ -9,11 +9,27 @@ new build and not forwarded in mkdocs.yml (extra.anchor_redirects).
 
 from __future__ import annotations
 
-import re
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
-HEADING_ID = re.compile(r'<h[2-6] id="([^"]+)"')
+
+class HeadingIds(HTMLParser):
+    """The id of every h2-h6 element, read with an HTML parser."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h2", "h3", "h4", "h5", "h6"):
+            self.ids += [value for name, value in attrs if name == "id" and value]
+
+
+def heading_ids(html: str) -> list[str]:
+    parser = HeadingIds()
+    parser.feed(html)
+    return parser.ids
 
 
 def site_anchors(site: Path) -> set[str]:
@@ -21,7 +37,7 @@ def site_anchors(site: Path) -> set[str]:
     for page in site.rglob("index.html"):
         url = page.parent.relative_to(site).as_posix()
         url = "" if url == "." else f"{url}/"
-        for anchor in HEADING_ID.findall(page.read_text(encoding="utf-8")):
+        for anchor in heading_ids(page.read_text(encoding="utf-8")):
             found.add(f"{url}#{anchor}")
     return found
 

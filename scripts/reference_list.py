@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from markupsafe import Markup
 
@@ -50,8 +51,13 @@ def citers(page_url: str, page_title: str, citations: list[tuple[str, int]], toc
 
 
 def badge(entry) -> Markup:
-    evidence = entry.fields.get("evidence", "")
-    return templates.render("evidence-badge.html", evidence=evidence, label=refs.evidence_label(entry))
+    return _badge(entry.fields.get("evidence", ""), refs.evidence_label(entry))
+
+
+@cache
+def _badge(evidence: str, label: str) -> Markup:
+    """One render per evidence type, not one per citation."""
+    return templates.render("evidence-badge.html", evidence=evidence, label=label)
 
 
 def reference_list_html(
