@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from bench import FLAGS  # Chromium flags that keep it off Google's services (scripts/bench.py)
 from conftest import ALL_PAGES, ROOT, StaticHandler, build
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -27,17 +28,6 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 OUTPUT = ROOT / "test-output"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-# Flags that keep Chromium from calling Google's services (there is no network here anyway).
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 # Realistic search terms and the page (and section) a reader expects among the first three results.
 # (query, page expected among the first three, section the results must offer or None)
