@@ -112,16 +112,16 @@ def measure(markdown: str, path: str, evidence: dict[str, str] | None = None) ->
     result = Coverage(path)
     for number, text in statements(page_markdown.protect_code(markdown)):
         result.statements += 1
-        citations = CITATION.findall(text)
+        citations = list(CITATION.finditer(text))
         if citations:
             result.cited += 1
-            types = (
-                {evidence.get(key, "") for c in citations for key in CITED_KEY.findall(c)}
-                if evidence
-                else set()
-            )
-            if types and types <= WEAK_EVIDENCE:
-                result.weakly_sourced.append((number, text[:100]))
+            start = 0
+            for block in citations:  # each citation closes the sentence(s) it supports
+                keys = CITED_KEY.findall(block.group(0))
+                types = {evidence.get(key, "") for key in keys} if evidence else set()
+                if types and types <= WEAK_EVIDENCE:
+                    result.weakly_sourced.append((number, text[start : block.start()].strip()[:100]))
+                start = block.end()
         else:
             result.uncited.append((number, text[:100]))
     return result
