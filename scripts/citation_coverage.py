@@ -30,7 +30,6 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 CITATION = re.compile(r"\[@[^\]]*\]")
-CITED_KEY = re.compile(r"@([\w-]+)")
 WORD = re.compile(r"[A-Za-z0-9α-ω][\w'.%/-]*")
 
 
@@ -117,7 +116,7 @@ def measure(markdown: str, path: str, evidence: dict[str, str] | None = None) ->
             result.cited += 1
             start = 0
             for block in citations:  # each citation closes the sentence(s) it supports
-                keys = CITED_KEY.findall(block.group(0))
+                keys = page_markdown.CITED_KEY.findall(block.group(0))
                 types = {evidence.get(key, "") for key in keys} if evidence else set()
                 if types and types <= WEAK_EVIDENCE:
                     result.weakly_sourced.append((number, text[start : block.start()].strip()[:100]))
