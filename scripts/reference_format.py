@@ -1,35 +1,132 @@
 """Each reference formatted once per build, shared by the resolver and our hooks.
 
 mkdocs-bibtex resolves ``[@key]``; its ``SimpleRegistry`` formats an entry with pybtex's plain
-style every time a page cites it, and that style lowercases titles ("pomc", "fda approves myalept").
-``install`` is the one seam between the site and the resolver: it gives the registry our formatter,
-which keeps the capitals written in references.bib and formats each entry once. mkdocs-bibtex 4.4.0
-is its final release, so the seam is stable; ``check_resolver`` stops the build if the installed
-version is not the one this seam was written against.
+style every time a page cites it, and that style lowercases titles ("pomc", "fda approves myalept")
+and costs about 5 ms an entry. ``install`` is the one seam between the site and the resolver: it
+gives the registry our formatter, which keeps the capitals written in references.bib and formats
+each entry once. mkdocs-bibtex 4.4.0 is its final release, so the seam is stable; ``check_resolver``
+stops the build if the installed version is not the one this seam was written against.
+
+The layout follows pybtex's plain style (authors. title. journal, volume(number):pages, date.
+links.); it is written here, in a few lines over pybtex's parsed entries, because pybtex's template
+machinery was most of the build time of a large site. LaTeX in fields is decoded by latexcodec.
 """
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import version
 
-from pybtex.backends.html import Backend as HtmlBackend
-from pybtex.backends.markdown import Backend as MarkdownBackend
-from pybtex.database import Entry
-from pybtex.style import FormattedEntry
-from pybtex.style.formatting.plain import Style as PlainStyle
-from pybtex.style.template import field, sentence
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+from markupsafe import escape
+from pybtex.database import Entry, Person
 
 RESOLVER = "mkdocs-bibtex"
 RESOLVER_VERSION = "4.4.0"
+NBSP = "\u00a0"
+MARKDOWN_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]>"}, "<": "&lt;"})
 
 
-class Style(PlainStyle):
-    """pybtex's plain style, except that titles keep the capitals written in references.bib."""
+def latex_text(value: str) -> str:
+    """A BibTeX field as plain text: accents decoded, protecting braces dropped; dashes, quotes, ties."""
+    if "\\" in value:
+        value = codecs.decode(value, "ulatex")
+    value = value.replace("{", "").replace("}", "")
+    value = value.replace("``", "\u201c").replace("''", "\u201d")
+    return value.replace("---", "\u2014").replace("--", "\u2013").replace("~", NBSP)
 
-    def format_title(self, e, which_field, as_sentence=True):
-        title = field(which_field, apply_func=lambda text: text.capfirst())
-        return sentence[title] if as_sentence else title
+
+def person_name(person: Person) -> str:
+    """'First Middle von Last, Jr.', as pybtex's plain name style orders it."""
+    if person.last_names == ["others"] and not person.first_names:
+        return "others"
+    parts = person.first_names + person.middle_names + person.prelast_names + person.last_names
+    name = " ".join(latex_text(part) for part in parts)
+    if person.lineage_names:
+        name += ", " + " ".join(latex_text(part) for part in person.lineage_names)
+    return name
+
+
+def name_list(people: list[Person]) -> str:
+    names = [person_name(person) for person in people]
+    if names and names[-1] == "others":
+        return ", ".join(names[:-1]) + " et al." if len(names) > 1 else "et al."
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of text in a reference: plain, emphasised, or a link."""
+
+    text: str
+    emphasis: bool = False
+    url: str = ""
+
+    def markdown(self) -> str:
+        text = self.text.translate(MARKDOWN_SPECIAL)
+        if self.url:
+            return f"[{text}](<{self.url.replace(' ', '%20').replace('>', '%3E')}>)"
+        return f"*{text}*" if self.emphasis else text
+
+    def html(self) -> str:
+        if self.url:
+            return f'<a href="{escape(self.url)}">{escape(self.text)}</a>'
+        return f"<em>{escape(self.text)}</em>" if self.emphasis else str(escape(self.text))
+
+
+Sentence = list[list[Part]]  # phrases joined by ", ", ended with "."
+
+
+def sentences(entry: Entry) -> list[Sentence]:
+    """The reference as sentences of phrases, in pybtex's plain order."""
+    f = {name: latex_text(value) for name, value in entry.fields.items() if value.strip()}
+    raw = entry.fields
+    out: list[Sentence] = []
+    authors = entry.persons.get("author", [])
+    if authors:
+        out.append([[Part(name_list(authors))]])
+    if "title" in f:
+        title = f["title"]
+        out.append([[Part(title[:1].upper() + title[1:])]])
+    date = " ".join(f[name] for name in ("month", "year") if name in f)
+    if entry.type == "article":
+        publication: Sentence = [[Part(f["journal"], emphasis=True)]] if "journal" in f else []
+        if "volume" in f:
+            issue = f"({f['number']})" if "number" in f else ""
+            pages = f":{f['pages']}" if "pages" in f else ""
+            publication.append([Part(f"{f['volume']}{issue}{pages}")])
+        elif "pages" in f:
+            publication.append([Part(f"pages {f['pages']}")])
+    else:
+        publication = [[Part(f["howpublished"])]] if "howpublished" in f else []
+    if date:
+        publication.append([Part(date)])
+    if publication:
+        out.append(publication)
+    if "note" in f:
+        out.append([[Part(f["note"])]])
+    links: Sentence = []
+    if "url" in raw:
+        links.append([Part("URL: "), Part(raw["url"].strip(), url=raw["url"].strip())])
+    if "doi" in raw:
+        doi = raw["doi"].strip()
+        links.append([Part(f"doi:{doi}", url=f"https://doi.org/{doi}")])
+    if links:
+        out.append(links)
+    return out
+
+
+def _render(entry_sentences: list[Sentence], part: Callable[[Part], str]) -> str:
+    rendered = []
+    for sentence in entry_sentences:
+        text = ", ".join("".join(part(p) for p in phrase) for phrase in sentence)
+        plain = sentence[-1][-1].text
+        rendered.append(text if plain.endswith((".", "?", "!")) else text + ".")
+    return " ".join(rendered)
 
 
 class Formatter:
@@ -37,27 +134,25 @@ class Formatter:
 
     def __init__(self, entries: dict[str, Entry]) -> None:
         self._entries = entries
-        self._style = Style()
-        self._formatted: dict[str, FormattedEntry] = {}
+        self._formatted: dict[str, list[Sentence]] = {}
         self._markdown: dict[str, str] = {}
         self._html: dict[str, str] = {}
 
-    def _format(self, key: str) -> FormattedEntry:
+    def _format(self, key: str) -> list[Sentence]:
         if key not in self._formatted:
-            self._formatted[key] = self._style.format_entry("", self._entries[key])
+            self._formatted[key] = sentences(self._entries[key])
         return self._formatted[key]
 
     def markdown(self, key: str) -> str:
-        """As mkdocs-bibtex's SimpleRegistry renders a footnote, with our style."""
+        """The reference as Markdown, for the footnote that mkdocs-bibtex writes on each page."""
         if key not in self._markdown:
-            text = self._format(key).text.render(MarkdownBackend()).replace("\n", " ")
-            self._markdown[key] = text.replace("\\(", "(").replace("\\)", ")").replace("\\.", ".")
+            self._markdown[key] = _render(self._format(key), Part.markdown)
         return self._markdown[key]
 
     def html(self, key: str) -> str:
         """The reference as HTML; every character from the .bib file is escaped."""
         if key not in self._html:
-            self._html[key] = self._format(key).text.render(HtmlBackend()).replace("\n", " ")
+            self._html[key] = _render(self._format(key), Part.html)
         return self._html[key]
 
     @property

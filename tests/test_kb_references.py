@@ -253,3 +253,22 @@ def test_coverage_lists_statements_resting_only_on_company_or_press_sources() ->
     )
     result = citation_coverage.measure(text, "p.md", evidence)
     assert [line for line, _ in result.weakly_sourced] == [1, 5]
+
+
+def test_references_decode_latex_and_escape_what_the_bib_file_says() -> None:
+    bib, _ = refs.parse_bibliography(
+        "@article{x,\n  title = {Leptin *and* [brackets] <b>bold</b> ``quoted'' -- {mTOR}},\n"
+        "  author = {Ara{\\'u}jo-Vilar, D. and Smith, A. and others},\n  journal = {Drugs \\& Therapy},\n"
+        "  volume = {4},\n  number = {2},\n  pages = {10--12},\n  year = {2020},\n  evidence = {review},\n"
+        "  doi = {10.1/a_b}\n}\n"
+    )
+    formatter = reference_format.Formatter(bib.entries)
+    markdown, html = formatter.markdown("x"), formatter.html("x")
+    assert markdown.startswith(
+        "D. Araújo-Vilar, A. Smith et al. Leptin \\*and\\* \\[brackets\\] &lt;b\\>bold&lt;/b\\>"
+    )
+    assert "“quoted” – mTOR. *Drugs & Therapy*, 4(2):10–12, 2020." in markdown
+    assert markdown.endswith("[doi:10.1/a\\_b](<https://doi.org/10.1/a_b>).")
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>" not in html
+    assert "<em>Drugs &amp; Therapy</em>" in html
+    assert html.endswith('<a href="https://doi.org/10.1/a_b">doi:10.1/a_b</a>.')
