@@ -80,7 +80,7 @@ FLAGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-INPUTS = ["docs", "includes", "overrides", "scripts", "mkdocs.yml", "references.bib"]
+INPUTS = ["data", "docs", "includes", "overrides", "scripts", "mkdocs.yml", "references.bib"]
 ENV = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": "1"}
 
 

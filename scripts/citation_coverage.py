@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import data_render
+import drug_data
 import kb_references
 import page_markdown
 import page_registry
@@ -135,10 +137,17 @@ def main(argv: list[str]) -> int:
     root = Path(__file__).resolve().parent.parent
     docs = Path(argv[1]) if len(argv) > 1 else root / "docs"
     evidence = evidence_types(root / "references.bib")
+    data, problems = drug_data.load(root, set(evidence))
+    if problems:
+        print("\n".join(problems))
+        return 1
     print(f"{'page':<28} {'statements':>10} {'cited':>6} {'coverage':>9}")
     failing = 0
     for page in page_registry.pages(root):
-        result = measure((docs / page.src).read_text(encoding="utf-8"), f"docs/{page.src}", evidence)
+        source, _ = data_render.expand_page(
+            (docs / page.src).read_text(encoding="utf-8"), data.facts, f"docs/{page.src}"
+        )
+        result = measure(source, f"docs/{page.src}", evidence)
         flag = " below 90%" if page.topic and result.ratio < THRESHOLD else ""
         failing += bool(flag)
         print(

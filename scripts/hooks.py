@@ -7,6 +7,8 @@ business. Problems stop the build with one line each, ``path:line: message``, th
 - ``reference_format``: the seam around mkdocs-bibtex; each reference is formatted once.
 - ``page_markdown``: code stays code, hand-written notes, which heading precedes each citation.
 - ``reference_list``: cited-by and the /references/ page; ``page_meta``: link previews, review state.
+- ``drug_data``: data/metreleptin.yaml checked against its JSON Schema; ``data_render`` puts it in pages.
+- ``search_scope``: keeps each page's reference list out of the search index.
 - ``citation_coverage``, ``social_cards``; ``templates`` renders our HTML with autoescape.
 
 Order matters: MkDocs runs hooks after plugins for the same event, so the events that must see
@@ -24,12 +26,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 import citation_coverage
+import data_render
+import drug_data
 import kb_references as refs
 import page_markdown
 import page_meta
 import page_registry
 import reference_format
 import reference_list
+import search_scope
 import site_output
 import social_cards
 import templates
@@ -40,10 +45,13 @@ for _module in (
     templates,
     page_markdown,
     refs,
+    drug_data,
+    data_render,
     reference_format,
     page_registry,
     page_meta,
     reference_list,
+    search_scope,
     citation_coverage,
     social_cards,
     site_output,
@@ -60,6 +68,7 @@ FOOTNOTE_PREFIX = "ref-"
 class State:
     bib: refs.Bibliography | None = None
     formatter: reference_format.Formatter | None = None
+    data: drug_data.DrugData | None = None
     citations: dict[str, list[tuple[str, int]]] = {}
     cited_by: dict[str, list[reference_list.Citer]] = defaultdict(list)
     cards: list[social_cards.Card] = []
@@ -93,6 +102,11 @@ def on_config(config):
     bib, problems = refs.parse_bibliography(path.read_text(encoding="utf-8"), resolver.bib_file)
     _fail(problems)
     State.bib, State.formatter = bib, reference_format.Formatter(bib.entries)
+    State.data, problems = drug_data.load(Path(config.config_file_path).parent, set(bib.entries))
+    _fail(problems)
+    extensions = config.markdown_extensions
+    if not any(type(e).__name__ == "ReferenceListOutOfSearch" for e in extensions):
+        extensions.append(search_scope.ReferenceListOutOfSearch())
     return config
 
 
@@ -102,6 +116,21 @@ def footnote_text(key: str) -> str:
     entry = State.bib.entries[key]
     links = " ".join(f"[{label}]({url})" for label, url in refs.identifier_links(entry))
     return f"{reference_list.badge(entry)} {State.formatter.markdown(key)} {links}".rstrip()
+
+
+def resolved_sources(config) -> dict[str, dict[str, str]]:
+    """Each source key of the data: citation, evidence type, its place on /references/, DOI, PMID, URL."""
+    assert State.bib is not None and State.formatter is not None and State.data is not None
+    resolved = {}
+    for _, key in drug_data.sources(State.data.facts):
+        fields = State.bib.entries[key].fields
+        resolved[key] = {
+            "citation": State.formatter.text(key),
+            "evidence": fields.get("evidence", ""),
+            "reference": f"{config.site_url or '/'}references/#{key}",
+            **{name: fields[name].strip() for name in ("doi", "pmid", "url") if fields.get(name, "").strip()},
+        }
+    return resolved
 
 
 @event_priority(100)
@@ -115,6 +144,8 @@ def on_files(files, config):
         path, source = _path(config, file), file.content_string
         meta, yaml_problems = refs.read_front_matter(source, path)
         problems += yaml_problems or refs.front_matter_problems(meta, path)
+        source, data_problems = data_render.expand_page(source, State.data.facts if State.data else {}, path)
+        problems += data_problems
         page_uses, page_problems = refs.find_citations(source, path)
         uses += page_uses
         problems += page_problems
@@ -128,15 +159,29 @@ def on_files(files, config):
                     "run `make coverage` to list them"
                 )
     problems += refs.unknown_key_problems(uses, set(State.bib.entries))
+    if State.data is not None:
+        root = Path(config.config_file_path).parent
+        for file in site_output.data_files(
+            config,
+            drug_data.published(State.data.facts, resolved_sources(config)),
+            (root / drug_data.SCHEMA).read_text(encoding="utf-8"),
+            drug_data.PUBLISHED,
+            drug_data.PUBLISHED_SCHEMA,
+        ):
+            files.append(file)
     if not problems:
-        problems += refs.unused_entry_problems(State.bib, {use.key for use in uses})
+        data_keys = {key for _, key in drug_data.sources(State.data.facts)} if State.data else set()
+        problems += refs.unused_entry_problems(State.bib, {use.key for use in uses} | data_keys)
     _fail(problems)
     return files
 
 
 @event_priority(100)
 def on_page_markdown(markdown, page, config, files):
-    """Before the resolver: notes apart from references, a References section and cite box, code kept literal."""
+    """Before the resolver: data tables, notes apart from references, References and cite box, code kept literal."""
+    assert State.data is not None
+    markdown, problems = data_render.expand_page(markdown, State.data.facts, _path(config, page.file))
+    _fail(problems)
     markdown, _ = page_markdown.move_notes(markdown)
     if page_markdown.citation_headings(page_markdown.protect_code(markdown)):
         # Python-Markdown's footnotes extension puts the list where this marker stands.

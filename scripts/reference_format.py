@@ -155,6 +155,10 @@ class Formatter:
             self._html[key] = _render(self._format(key), Part.html)
         return self._html[key]
 
+    def text(self, key: str) -> str:
+        """The reference as plain text (for the published data)."""
+        return _render(self._format(key), lambda part: part.text)
+
     @property
     def formatted_count(self) -> int:
         return len(self._formatted)

@@ -28,3 +28,47 @@ def environment() -> Environment:
 
 def render(name: str, **context) -> Markup:
     return Markup(environment().get_template(name).render(**context).strip())
+
+
+MARKDOWN_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "|": "\\|",
+        "\\": "\\\\",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+        "`": "\\`",
+    }
+)
+
+
+def markdown_text(value: object) -> str:
+    """A value as literal Markdown text: no markup, no HTML, no table-cell break, on one line."""
+    return " ".join(str(value).split()).translate(MARKDOWN_ESCAPES)
+
+
+def _finalize(value: object) -> str:
+    """Every printed value is escaped as Markdown text unless it is ``Markup`` (our own citations)."""
+    return str(value) if isinstance(value, Markup) else markdown_text(value)
+
+
+@cache
+def markdown_environment() -> Environment:
+    """For Markdown that the hooks produce (tables from data): escaping is the default, as in HTML."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=False,
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_markdown(name: str, **context) -> str:
+    return markdown_environment().get_template(name).render(**context).strip()

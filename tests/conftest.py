@@ -26,6 +26,7 @@ SITE_URL = "https://metreleptin-kb.github.io/"
 FROZEN_TODAY = "2026-12-02"
 # Parts of the repository a build needs; bad-input tests copy these into a scratch folder.
 BUILD_INPUTS = [
+    "data",
     "docs",
     "includes",
     "overrides",

@@ -237,3 +237,13 @@ def test_no_source_maps_are_published(site: Path) -> None:
     assert list(site.rglob("*.map")) == []
     for asset in list(site.rglob("*.js")) + list(site.rglob("*.css")):
         assert "sourceMappingURL" not in asset.read_text(encoding="utf-8"), asset
+
+
+def test_reference_lists_stay_out_of_search_but_the_references_page_is_searchable(site: Path) -> None:
+    """A journal or author name finds /references/, not the last section of every citing page."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    with_doi = {d["location"].split("#")[0] for d in docs if "doi:10." in d["text"]}
+    assert with_doi == {"references/"}, with_doi
+    for page in TOPIC_PAGES:
+        lists = soup(page_file(site, page)).select("div.footnote")
+        assert lists and all(div.has_attr("data-search-exclude") for div in lists), page
