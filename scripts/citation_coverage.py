@@ -144,7 +144,7 @@ def main(argv: list[str]) -> int:
     print(f"{'page':<28} {'statements':>10} {'cited':>6} {'coverage':>9}")
     failing = 0
     for page in page_registry.pages(root):
-        source, _ = data_render.expand_page(
+        source, _ = data_render.expand(
             (docs / page.src).read_text(encoding="utf-8"), data.facts, f"docs/{page.src}"
         )
         result = measure(source, f"docs/{page.src}", evidence)

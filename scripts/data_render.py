@@ -73,27 +73,29 @@ def render_fact(path: str, facts: dict[str, Any]) -> str:
 
 
 def expand(markdown: str, facts: dict[str, Any], path: str) -> tuple[str, list[str]]:
-    """The Markdown with every data marker replaced, and one line per problem."""
+    """The Markdown with every data marker outside code replaced, and one line per problem."""
     problems: list[str] = []
+    out = []
+    for line in page_markdown.lines(markdown):
+        if line.in_code or "kb:" not in line.text:
+            out.append(line.text)
+            continue
+        visible = page_markdown.outside_code(line.text)
 
-    def replace(match: re.Match[str]) -> str:
-        kind, argument = match.group(1), match.group(2).split()
-        line = markdown.count("\n", 0, match.start()) + 1
-        try:
-            if kind == "fact" and len(argument) == 1:
-                return render_fact(argument[0], facts)
-            if kind == "data" and argument and argument[0] in TABLES:
-                return render_table(argument[0], " ".join(argument[1:]), facts)
-        except KeyError:
-            pass
-        known = ", ".join(TABLES) if kind == "data" else "a field with sources in " + drug_data.DATA
-        problems.append(f"{path}:{line}: unknown kb:{kind} '{' '.join(argument)}' (expected {known})")
-        return match.group(0)
+        def replace(match: re.Match[str], number: int = line.number, visible: str = visible) -> str:
+            if visible[match.start() : match.end()] != match.group(0):
+                return match.group(0)  # inside a code span: shown, not expanded
+            kind, argument = match.group(1), match.group(2).split()
+            try:
+                if kind == "fact" and len(argument) == 1:
+                    return render_fact(argument[0], facts)
+                if kind == "data" and argument and argument[0] in TABLES:
+                    return render_table(argument[0], " ".join(argument[1:]), facts)
+            except KeyError:
+                pass
+            known = ", ".join(TABLES) if kind == "data" else "a field with sources in " + drug_data.DATA
+            problems.append(f"{path}:{number}: unknown kb:{kind} '{' '.join(argument)}' (expected {known})")
+            return match.group(0)
 
-    return MARKER.sub(replace, markdown), problems
-
-
-def expand_page(markdown: str, facts: dict[str, Any], path: str) -> tuple[str, list[str]]:
-    """``expand`` outside code: a marker shown in a code block stays literal."""
-    expanded, problems = expand(page_markdown.protect_code(markdown), facts, path)
-    return page_markdown.restore_code(expanded), problems
+        out.append(MARKER.sub(replace, line.text))
+    return "\n".join(out), problems

@@ -144,7 +144,7 @@ def on_files(files, config):
         path, source = _path(config, file), file.content_string
         meta, yaml_problems = refs.read_front_matter(source, path)
         problems += yaml_problems or refs.front_matter_problems(meta, path)
-        source, data_problems = data_render.expand_page(source, State.data.facts if State.data else {}, path)
+        source, data_problems = data_render.expand(source, State.data.facts if State.data else {}, path)
         problems += data_problems
         page_uses, page_problems = refs.find_citations(source, path)
         uses += page_uses
@@ -180,7 +180,7 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     """Before the resolver: data tables, notes apart from references, References and cite box, code kept literal."""
     assert State.data is not None
-    markdown, problems = data_render.expand_page(markdown, State.data.facts, _path(config, page.file))
+    markdown, problems = data_render.expand(markdown, State.data.facts, _path(config, page.file))
     _fail(problems)
     markdown, _ = page_markdown.move_notes(markdown)
     if page_markdown.citation_headings(page_markdown.protect_code(markdown)):

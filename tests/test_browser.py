@@ -32,8 +32,9 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, 
 # Realistic search terms and the page (and section) a reader expects among the first three results.
 # (query, page expected among the first three, section the results must offer or None)
 SEARCHES = [
-    ("Myalept", "indication/", "approvals-by-region"),
-    ("Myalepta", "indication/", None),
+    # A brand name lands on the home page, whose facts box lists the brands by region.
+    ("Myalept", "", None),
+    ("Myalepta", "", None),
     ("A16AA07", "indication/", "atc-code"),
     ("dose", "indication/", "dosing"),
     ("lymphoma", "contraindications/", "t-cell-lymphoma"),
@@ -70,6 +71,23 @@ SEARCHES = [
     ("practice guideline", "clinical-use/", "the-2016-practice-guideline"),
     ("Dunnigan", "partial-lipodystrophy/", "dunnigan-type-fpld2"),
     ("advisory committee", "partial-lipodystrophy/", "united-states"),
+    # Research beyond the label, history and access, and the drug facts box on the home page.
+    ("mibavademab", "research/", "mibavademab-regn4461"),
+    ("hypothalamic amenorrhoea", "research/", "hypothalamic-amenorrhoea"),
+    ("type 1 diabetes", "research/", "type-1-diabetes"),
+    ("anorexia nervosa", "research/", "anorexia-nervosa"),
+    ("congenital leptin deficiency", "research/", "congenital-leptin-deficiency"),
+    ("setmelanotide", "research/", "setmelanotide"),
+    ("orphan designation", "history-and-access/", "orphan-status-and-the-eu-authorisation"),
+    ("Aegerion", "history-and-access/", "aegerion-and-novelion"),
+    ("NICE", "history-and-access/", "england-nice-hst14"),
+    ("CADTH", "history-and-access/", "canada-cadth"),
+    ("list price", "history-and-access/", "list-prices"),
+    ("discovery of leptin", "history-and-access/", "discovery-of-leptin"),
+    ("UNII", "", None),
+    ("CAS number", "", None),
+    ("molecular formula", "", None),
+    ("DB09046", "", None),
 ]
 
 # The domain's vocabulary with hyphens, slashes and dots (tokenized by Material's search; see kb.js 4).
@@ -79,11 +97,11 @@ HYPHENATED = [
     ("T-cell", "contraindications/"),
     ("AgRP/NPY", "mechanism/"),
     ("anti-metreleptin", "pharmacology/"),
-    ("16.15 kDa", "mechanism/"),
+    ("0.13 mg/kg", "clinical-use/"),
     ("half-life", "pharmacology/"),
     ("Berardinelli-Seip", "indication/"),
     ("Barraquer-Simons", "partial-lipodystrophy/"),
-    ("open-label", "partial-lipodystrophy/"),
+    ("post-marketing", "history-and-access/"),
     ("NF-κB", "glossary/"),
     ("non-hormonal", "pharmacology/"),
     ("ERK1/2", "mechanism/"),
@@ -441,3 +459,27 @@ def test_renamed_heading_redirect_keeps_old_links_working(browser, scratch_proje
         page.close()
     finally:
         httpd.shutdown()
+
+
+@pytest.mark.parametrize("width", [320, 390, 768, 1024, 1280, 1920])
+def test_facts_box_fits_every_viewport(browser, server, width: int) -> None:
+    """The drug facts box wraps its long values (formula, product names) instead of overflowing."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(server, wait_until="networkidle")
+        box = page.evaluate(
+            """() => {
+                const box = document.querySelector('.kb-facts');
+                const table = box.querySelector('table');
+                const r = box.getBoundingClientRect();
+                return {left: r.left, right: r.right, table: table.scrollWidth - table.clientWidth,
+                        page: document.documentElement.scrollWidth - window.innerWidth,
+                        rows: box.querySelectorAll('tbody tr').length};
+            }"""
+        )
+        assert box["rows"] >= 15
+        assert box["left"] >= 0 and box["right"] <= width, f"facts box outside the {width}px viewport: {box}"
+        assert box["table"] <= 0 and box["page"] <= 0, f"facts box overflows at {width}px: {box}"
+    finally:
+        context.close()
