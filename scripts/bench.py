@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import drug_data  # noqa: E402
 import page_registry  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,8 +140,20 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
     first_uncited = max(
         2, pages_factor * real // len(topic_sources)
     )  # copies 1.. make ~pages_factor x the pages
+    # Sources cited only through the data (the facts box, approval and dose tables) stay cited too.
+    page_text = " ".join((ROOT / "docs" / source).read_text(encoding="utf-8") for source in topic_sources)
+    facts = drug_data.load(ROOT, set(keys))[0].facts
+    data_only = sorted({key for _, key in drug_data.sources(facts)} - set(re.findall(r"@([\w-]+)", page_text)))
     for k in range(1, first_uncited):
         suffix = f"_s{k}" if k < refs_factor else ""
+        if suffix and data_only:
+            cites = "; ".join(f"@{key}{suffix}" for key in data_only)
+            (synthetic / f"{k}-data-sources.md").write_text(
+                f"---\ntitle: Data sources {k}\ndescription: Synthetic page.\nreviewed: 2026-01-01\n---\n\n"
+                f"Sources of the data.[{cites}]\n",
+                encoding="utf-8",
+            )
+            pages += 1
         for source in topic_sources:
             text = (ROOT / "docs" / source).read_text(encoding="utf-8")
             text = re.sub(
@@ -176,6 +189,10 @@ def plain_copy(project: Path) -> Path:
     config = re.sub(r"\nhooks:\n(  - .*\n)+", "\n", config)
     config = re.sub(r"\n  - bibtex:\n(      .*\n)+", "\n", config)
     (plain / "mkdocs.yml").write_text(config, encoding="utf-8")
+    # The hooks generate the published data files that the about page links; give them as static files.
+    (plain / "docs" / "data").mkdir(exist_ok=True)
+    shutil.copy(plain / drug_data.SCHEMA, plain / "docs" / drug_data.PUBLISHED_SCHEMA)
+    (plain / "docs" / drug_data.PUBLISHED).write_text("{}\n", encoding="utf-8")
     return plain
 
 
