@@ -9,7 +9,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help serve build test lint browser-deps bench coverage clean
+.PHONY: help serve build test lint browser-deps bench coverage release clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,7 +33,7 @@ node_modules/.installed: package.json package-lock.json
 serve: $(VENV)/.site ## Serve the site at http://127.0.0.1:8000 with live reload
 	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
 
-build: $(VENV)/.site ## Build the static site into site/ (strict: any warning fails)
+build: $(VENV)/.site ## Build the site into site/ (strict), with every release under site/v/<release>/
 	$(BIN)/mkdocs build --strict -d site
 
 browser-deps: ## Install Debian's Chromium, ChromeDriver, fonts and npm if missing (sudo when not root)
@@ -45,6 +45,9 @@ lint: $(VENV)/.dev ## ruff check and ruff format --check on scripts/ and tests/
 
 test: browser-deps $(VENV)/.dev node_modules/.installed lint ## Lint, then the whole suite (builds the real site, drives Chromium)
 	$(BIN)/pytest
+
+release: $(VENV)/.dev ## Tag a release (YYYY.MM.DD) after make test passes; refreshes published-anchors.txt
+	$(BIN)/python scripts/release.py
 
 coverage: $(VENV)/.site ## Citation coverage per page
 	$(BIN)/python scripts/citation_coverage.py

@@ -88,9 +88,14 @@ ENV = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true", "NO_MKDOCS_2_WARNING": 
 # ------------------------------------------------------------------ build time and memory
 
 
-def timed_build(project: Path) -> tuple[float, float]:
-    """One cold build (no output dir, no card cache): (seconds, peak RSS in MiB)."""
-    shutil.rmtree(project / ".cache", ignore_errors=True)
+def timed_build(project: Path, keep_snapshots: bool = False) -> tuple[float, float]:
+    """One cold build (no output dir, no card cache; no snapshot cache unless kept): (seconds, peak RSS in MiB).
+
+    Peak RSS is the largest process of the build (a snapshot is built in a process of its own).
+    """
+    for cache in (project / ".cache").glob("*"):
+        if not (keep_snapshots and cache.name == "snapshots"):
+            shutil.rmtree(cache, ignore_errors=True)
     out = Path(tempfile.mkdtemp(prefix="bench-site-"))
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -143,7 +148,9 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
     # Sources cited only through the data (the facts box, approval and dose tables) stay cited too.
     page_text = " ".join((ROOT / "docs" / source).read_text(encoding="utf-8") for source in topic_sources)
     facts = drug_data.load(ROOT, set(keys))[0].facts
-    data_only = sorted({key for _, key in drug_data.sources(facts)} - set(re.findall(r"@([\w-]+)", page_text)))
+    data_only = sorted(
+        {key for _, key in drug_data.sources(facts)} - set(re.findall(r"@([\w-]+)", page_text))
+    )
     for k in range(1, first_uncited):
         suffix = f"_s{k}" if k < refs_factor else ""
         if suffix and data_only:
@@ -246,6 +253,42 @@ def build_rows(quick: bool) -> list[dict]:
         )
         if project != ROOT:
             shutil.rmtree(project, ignore_errors=True)
+    return rows
+
+
+def release_rows(quick: bool) -> list[dict]:
+    """`make build` with 1 and with 10 synthetic releases (tags): cold (no snapshot cache) and cached."""
+    rows = []
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "tag.gpgSign=false"]
+    for count in (1, 10):
+        project = Path(tempfile.mkdtemp(prefix=f"bench-releases-{count}-"))
+        for name in [*INPUTS, "published-anchors.txt", ".gitignore"]:
+            source = ROOT / name
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+        subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+        for n in range(count):
+            page = project / "docs" / "about.md"
+            page.write_text(page.read_text(encoding="utf-8") + f"\n<!-- release {n} -->\n", encoding="utf-8")
+            subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+            subprocess.run([*git, "commit", "-q", "-m", f"release {n}"], cwd=project, check=True)
+            subprocess.run(
+                [*git, "tag", "-a", f"2026.01.{n + 1:02d}", "-m", "bench"], cwd=project, check=True
+            )
+        cold = timed_build(project, keep_snapshots=False)
+        warm = [timed_build(project, keep_snapshots=True) for _ in range(1 if quick else 3)]
+        row = {
+            "releases": count,
+            "cold_s": round(cold[0], 2),
+            "cached_s": round(statistics.median(w[0] for w in warm), 2),
+            "peak_rss_mib": round(max(w[1] for w in [cold, *warm]), 1),
+        }
+        rows.append(row)
+        print(
+            f"  build with {count:>2} release(s): {row['cold_s']:>6.2f} s with no snapshot cache, "
+            f"{row['cached_s']:>6.2f} s with the snapshots cached (median of {len(warm)})",
+            flush=True,
+        )
+        shutil.rmtree(project, ignore_errors=True)
     return rows
 
 
@@ -425,6 +468,8 @@ def main() -> int:
 
     print("Build (cold: empty output directory and card cache)")
     results: dict = {"builds": build_rows(args.quick)}
+    print("Build with release snapshots (make build on a clone with release tags)")
+    results["releases"] = release_rows(args.quick)
     if args.builds_only:
         (OUT / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
         return 0

@@ -32,10 +32,14 @@ import kb_references as refs
 import page_markdown
 import page_meta
 import page_registry
+import page_release
+import published_anchors
 import reference_format
 import reference_list
+import releases
 import search_scope
 import site_output
+import snapshots
 import social_cards
 import templates
 
@@ -50,6 +54,10 @@ for _module in (
     reference_format,
     page_registry,
     page_meta,
+    releases,
+    snapshots,
+    page_release,
+    published_anchors,
     reference_list,
     search_scope,
     citation_coverage,
@@ -69,6 +77,8 @@ class State:
     bib: refs.Bibliography | None = None
     formatter: reference_format.Formatter | None = None
     data: drug_data.DrugData | None = None
+    release: page_release.Context | None = None
+    command: str = "build"
     citations: dict[str, list[tuple[str, int]]] = {}
     cited_by: dict[str, list[reference_list.Citer]] = defaultdict(list)
     cards: list[social_cards.Card] = []
@@ -84,6 +94,11 @@ def _fail(problems: list[str]) -> None:
 
 def _path(config, file) -> str:
     return f"{Path(config.docs_dir).name}/{file.src_uri}"
+
+
+def on_startup(command, dirty):
+    """Remember the command: `mkdocs serve` does not copy the release snapshots."""
+    State.command = command
 
 
 @event_priority(100)
@@ -104,6 +119,10 @@ def on_config(config):
     State.bib, State.formatter = bib, reference_format.Formatter(bib.entries)
     State.data, problems = drug_data.load(Path(config.config_file_path).parent, set(bib.entries))
     _fail(problems)
+    try:
+        State.release = page_release.context(Path(config.config_file_path).parent)
+    except releases.GitError as error:
+        _fail([f"releases: {error}"])
     extensions = config.markdown_extensions
     if not any(type(e).__name__ == "ReferenceListOutOfSearch" for e in extensions):
         extensions.append(search_scope.ReferenceListOutOfSearch())
@@ -159,6 +178,15 @@ def on_files(files, config):
                     "run `make coverage` to list them"
                 )
     problems += refs.unknown_key_problems(uses, set(State.bib.entries))
+    titles = {
+        file.src_uri: str(
+            refs.read_front_matter(file.content_string, _path(config, file))[0].get("title") or ""
+        )
+        for file in files.documentation_pages()
+    }
+    assert State.release is not None
+    for file in page_release.changes_files(config, State.release, titles, page_meta.today()):
+        files.append(file)
     if State.data is not None:
         root = Path(config.config_file_path).parent
         for file in site_output.data_files(
@@ -179,9 +207,18 @@ def on_files(files, config):
 @event_priority(100)
 def on_page_markdown(markdown, page, config, files):
     """Before the resolver: data tables, notes apart from references, References and cite box, code kept literal."""
-    assert State.data is not None
+    assert State.data is not None and State.release is not None
     markdown, problems = data_render.expand(markdown, State.data.facts, _path(config, page.file))
     _fail(problems)
+    page.meta["kb_release"] = (
+        None  # /changes/ pages are generated from the releases, not part of them
+        if page.file.generated_by
+        else page_release.page_info(
+            State.release, page.url, page.file.src_uri, page.file.content_string, config.site_url or ""
+        )
+    )
+    if page.meta["kb_release"] and page.meta["kb_release"]["archived"]:
+        page.canonical_url = page.meta["kb_release"]["current_page"]  # the current page, not this archive
     markdown, _ = page_markdown.move_notes(markdown)
     if page_markdown.citation_headings(page_markdown.protect_code(markdown)):
         # Python-Markdown's footnotes extension puts the list where this marker stands.
@@ -193,6 +230,7 @@ def on_page_markdown(markdown, page, config, files):
                 page.url,
                 page.meta["reviewed"],
                 config.site_name,
+                page.meta.get("kb_release"),
             )
     markdown = page_markdown.protect_code(markdown)
     State.citations[page.file.src_uri] = page_markdown.citation_headings(markdown)
@@ -265,6 +303,19 @@ def on_post_build(config):
     root = Path(config.config_file_path).parent
     site = Path(config.site_dir)
     site_output.prune_source_maps(site)
+    assert State.release is not None
+    if State.command == "build" and not State.release.snapshot and State.release.latest:
+        current: dict[str, list[str]] = {}
+        for anchor in sorted(published_anchors.site_anchors(site)):
+            page_url, _, name = anchor.partition("#")
+            current.setdefault(page_url, []).append(name)
+        try:
+            tags = snapshots.assemble(
+                site, root, root / ".cache" / "snapshots", config.site_url or "/", current
+            )
+        except snapshots.SnapshotError as error:
+            _fail([str(error)])
+        log.info(f"Release snapshots under /{snapshots.PREFIX}/: {', '.join(tags)}")
     drawn, reused = social_cards.write_cards(
         State.cards, site / "assets" / "cards", root / ".cache" / "cards"
     )

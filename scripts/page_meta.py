@@ -91,26 +91,51 @@ def page_list_html(pages, current_url: str, on: dt.date) -> Markup:
     return templates.render("page-list.html", rows=rows)
 
 
-def cite_this_page(title: str, url: str, page_url: str, reviewed: dt.date, site: str) -> str:
-    """The 'Cite this page' box (Markdown): a formatted citation and BibTeX, each with a copy button."""
+def cite_this_page(
+    title: str, url: str, page_url: str, reviewed: dt.date, site: str, release: dict | None = None
+) -> str:
+    """The 'Cite this page' box (Markdown): citation and BibTeX with copy buttons, and the permanent link.
+
+    ``release`` (from page_release.page_info) gives the permanent link of this version when the page
+    is unchanged since the newest release (or is itself an archived release).
+    """
     slug = page_slug(page_url)
+    release = release or {}
+    permalink, tag = release.get("permalink", ""), release.get("tag", "")
+    if permalink:
+        intro = (
+            f"Please cite the permanent link of this version (release {tag}), <{permalink}>, which will always "
+            f"show this text; the stable link <{url}> always shows the latest version."
+        )
+        cited_url, note = permalink, f"Release {tag}; last reviewed {reviewed.isoformat()}. Accessed [date]"
+        key = f"metreleptinkb-{slug}-{tag.replace('.', '-')}"
+    else:
+        pending = (
+            f" This page has changed since release {tag}; its permanent link will be given here from the next release."
+            if tag
+            else " Permanent links to versions are given here once the site has a release."
+        )
+        intro = "Please cite the page with its review date, and add the date you accessed it." + pending
+        cited_url, note = url, f"Last reviewed {reviewed.isoformat()}. Accessed [date]"
+        key = f"metreleptinkb-{slug}"
+    version = f" Release {tag}." if permalink else ""
     return f"""
 ## Cite this page
 
-Please cite the page with its review date, and add the date you accessed it.
+{intro}
 
 ```text title="Citation"
-{site}. {title}. Last reviewed {reviewed.strftime("%-d %B %Y")}. {url} (accessed [date]).
+{site}. {title}. Last reviewed {reviewed.strftime("%-d %B %Y")}.{version} {cited_url} (accessed [date]).
 ```
 
 ```text title="BibTeX"
-@misc{{metreleptinkb-{slug},
+@misc{{{key},
   author       = {{{{{site}}}}},
   title        = {{{{{title}}}}},
   howpublished = {{{site}}},
   year         = {{{reviewed.year}}},
-  note         = {{Last reviewed {reviewed.isoformat()}. Accessed [date]}},
-  url          = {{{url}}}
+  note         = {{{note}}},
+  url          = {{{cited_url}}}
 }}
 ```
 """

@@ -7,6 +7,7 @@ already HTML (pybtex's escaped output) are passed as ``markupsafe.Markup``.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -56,10 +57,20 @@ def _finalize(value: object) -> str:
     return str(value) if isinstance(value, Markup) else markdown_text(value)
 
 
+def yaml_string(value: object) -> Markup:
+    """A front-matter value: a JSON string is a valid YAML scalar, whatever it contains."""
+    return Markup(json.dumps(str(value), ensure_ascii=False))
+
+
+def html_link(href: str, text: object) -> Markup:
+    """A raw HTML link inside generated Markdown (for targets MkDocs does not know, such as /v/)."""
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
 @cache
 def markdown_environment() -> Environment:
     """For Markdown that the hooks produce (tables from data): escaping is the default, as in HTML."""
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=False,
         finalize=_finalize,
@@ -68,6 +79,9 @@ def markdown_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["yaml"] = yaml_string
+    environment.globals["html_link"] = html_link
+    return environment
 
 
 def render_markdown(name: str, **context) -> str:

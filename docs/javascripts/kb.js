@@ -146,3 +146,24 @@
   boxes.forEach(function (box) { box.addEventListener("change", apply); });
   apply();
 })();
+
+(function () {
+  "use strict";
+  /* 6. In an archived release, the banner's link to the current page goes to the section being
+        read when the current page still has it (/v/current-anchors.json, written with the site). */
+  var link = document.querySelector("a[data-kb-current-anchors]");
+  if (!link || !window.fetch) return;
+  var base = link.getAttribute("href").split("#")[0];
+  var key = link.getAttribute("data-kb-page");
+  fetch(link.getAttribute("data-kb-current-anchors")).then(function (response) {
+    return response.ok ? response.json() : {};
+  }).then(function (anchors) {
+    function update() {
+      var hash = location.hash.slice(1);
+      var known = anchors[key] || [];
+      link.setAttribute("href", hash && known.indexOf(hash) >= 0 ? base + "#" + hash : base);
+    }
+    update();
+    window.addEventListener("hashchange", update);
+  }).catch(function () {});
+})();
