@@ -277,11 +277,14 @@ def on_page_context(context, page, config, nav):
         page.meta["kb_anchor_redirects"] = page_meta.anchor_redirects_for(
             page.url, config.extra.get("anchor_redirects") or {}
         )
-        State.cards.append(
-            social_cards.Card(
-                page_meta.page_slug(page.url), page.meta["kb"]["title"], section, config.site_name
+        if page.file.generated_by:
+            page.meta["kb"]["image"] = ""  # /changes/ pages: no link-preview card of their own
+        else:
+            State.cards.append(
+                social_cards.Card(
+                    page_meta.page_slug(page.url), page.meta["kb"]["title"], section, config.site_name
+                )
             )
-        )
     page_meta.escape_front_matter(page.meta)
     if PAGE_LIST_MARKER in (page.content or ""):
         page.content = page.content.replace(
