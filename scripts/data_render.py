@@ -59,17 +59,21 @@ def fact_text(datum: Any) -> str:
 
 
 def render_table(name: str, argument: str, facts: dict[str, Any]) -> str:
-    context: dict[str, Any] = {"facts": facts, "cite": cite, "text": fact_text, "link": link}
+    context: dict[str, Any] = {"facts": facts, "cite": cite, "text": fact_text, "link": link, "ages": ages}
     if name == "dosing":
         context["dosing"] = drug_data.get(facts, f"dosing.{argument}")
     return templates.render_markdown(f"data/{TABLES[name]}", **context)
 
 
+def ages(minimum: dict[str, Any]) -> str:
+    """'2 years (generalized); 12 years (partial)', with the label's own note where it sets none."""
+    parts = [f"{minimum[form]} years ({form})" for form in ("generalized", "partial") if form in minimum]
+    return "; ".join(parts + ([minimum["note"]] if "note" in minimum else []))
+
+
 def render_fact(path: str, facts: dict[str, Any]) -> str:
-    datum = drug_data.get(facts, path)
-    if not (isinstance(datum, dict) and "sources" in datum):
-        raise KeyError(path)
-    return templates.markdown_text(fact_text(datum)) + str(cite(datum["sources"]))
+    value, sources = drug_data.get_cited(facts, path)
+    return templates.markdown_text(fact_text(value)) + str(cite(sources))
 
 
 def expand(markdown: str, facts: dict[str, Any], path: str) -> tuple[str, list[str]]:

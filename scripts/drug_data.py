@@ -139,6 +139,23 @@ def get(facts: dict[str, Any], dotted_path: str) -> Any:
     return value
 
 
+def get_cited(facts: dict[str, Any], dotted_path: str) -> tuple[Any, list[str]]:
+    """A datum and the sources that support it: its own, or those of the row or field that holds it."""
+    value: Any = facts
+    cited: list[str] = []
+    for part in dotted_path.split("."):
+        if isinstance(value, dict) and isinstance(value.get("sources"), list):
+            cited = value["sources"]
+        value = get(value, part)
+    if isinstance(value, dict):
+        if not isinstance(value.get("sources"), list) or "value" not in value:
+            raise KeyError(dotted_path)
+        return value["value"], value["sources"]
+    if not cited or isinstance(value, list) and dotted_path.endswith(".sources"):
+        raise KeyError(dotted_path)
+    return value, cited
+
+
 def published(facts: dict[str, Any], resolved: dict[str, dict[str, str]]) -> dict[str, Any]:
     """The data as published: the facts, the schema's address, the licence and every source resolved."""
     keys = sorted({key for _, key in sources(facts)})

@@ -192,7 +192,7 @@ def test_eligibility_table_equals_the_data(site: Path) -> None:
     rows = table_after_marker(site, "clinical-use", "Region (brand)")[1:]
     for row, approval in zip(rows, FACTS["approvals"], strict=True):
         assert row[1] == plain(approval["indication"]["value"])
-        assert row[2] == plain(approval["minimum_age"]["value"])
+        assert row[2] == data_render.ages(approval["minimum_age"])
         assert row[3] == plain(approval.get("conditions", {}).get("value", ""))
 
 
@@ -250,7 +250,7 @@ def test_facts_box_equals_the_data_and_every_row_is_cited(site: Path) -> None:
 
 
 def test_no_page_retypes_a_datum_the_data_holds() -> None:
-    """Identifiers and approval dates appear in pages only through data markers."""
+    """Identifiers, approval dates, doses per kilogram and minimum ages appear in pages only through data markers."""
     identity = FACTS["identity"]
     values = [identity[f]["value"] for f in ("atc", "cas", "unii", "drugbank", "formula") if f in identity]
     values += [f"{identity['average_mass_da']['value']:,.2f}"]
@@ -259,10 +259,37 @@ def test_no_page_retypes_a_datum_the_data_holds() -> None:
             if field in approval and len(approval[field]["value"]) == 10:
                 day = data_render.date(approval[field]["value"])
                 values += [day, approval[field]["value"]]
+    for dosing in FACTS["dosing"]:
+        for row in dosing["rows"]:
+            for field in ("starting", "adjustment", "target", "maximum"):
+                if field in row and "/kg" in row[field]:
+                    values.append(
+                        row[field].split(" (")[0]
+                    )  # "0.06 mg/kg": doses per kilogram are distinctive
+    ages = []
+    for approval in FACTS["approvals"]:
+        for form in ("generalized", "partial"):
+            if form in approval["minimum_age"]:
+                age = approval["minimum_age"][form]
+                ages += [
+                    rf"\bfrom age {age}\b",
+                    rf"\bat age {age}\b",
+                    rf"\bage {age} in\b",
+                    rf"\b{age} years \((?:generalized|partial)",
+                ]
+    assert len(values) > 15 and ages
     for page in sorted((ROOT / "docs").rglob("*.md")):
         source = data_render.MARKER.sub("", page.read_text(encoding="utf-8"))
         for value in values:
             assert value not in source, f"{page.relative_to(ROOT)} retypes {value!r}: use a kb:fact marker"
+        for line in source.splitlines():
+            # Ages are checked in lines about lipodystrophy (not another drug's label), and not in a
+            # reimbursement body's own eligibility criteria, which are its data rather than the label's.
+            if "@cadth2024metreleptin" in line or not ("lipodystrophy" in line.lower() or " PL" in line):
+                continue
+            for pattern in ages:
+                found = re.search(pattern, line)
+                assert not found, f"{page.relative_to(ROOT)} retypes {found.group(0)!r}: use a kb:fact marker"
 
 
 # ------------------------------------------------------------------ the published JSON
