@@ -200,6 +200,10 @@ def plain_copy(project: Path) -> Path:
     (plain / "docs" / "data").mkdir(exist_ok=True)
     shutil.copy(plain / drug_data.SCHEMA, plain / "docs" / drug_data.PUBLISHED_SCHEMA)
     (plain / "docs" / drug_data.PUBLISHED).write_text("{}\n", encoding="utf-8")
+    (plain / "docs" / "changes.md").write_text(
+        "---\ntitle: Changes\ndescription: Placeholder.\nreviewed: 2026-01-01\n---\n\nNo release yet.\n",
+        encoding="utf-8",
+    )
     return plain
 
 
