@@ -74,8 +74,13 @@ class PageChange:
         return self.status != "unchanged"
 
 
+def git_command(repo: Path, *args: str) -> list[str]:
+    """git on the project's own repository, whoever owns the checkout (CI containers often differ)."""
+    return ["git", "-c", f"safe.directory={repo.resolve()}", "-C", str(repo), *args]
+
+
 def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+    result = subprocess.run(git_command(repo, *args), capture_output=True, text=True)
     if result.returncode != 0:
         raise GitError(f"git {' '.join(args)}: {result.stderr.strip()}")
     return result.stdout

@@ -47,7 +47,7 @@ def build(repo: Path, release: releases.Release, cache: Path, site_url: str) -> 
         tree = Path(work) / "tree"
         tree.mkdir()
         archive = subprocess.run(
-            ["git", "-C", str(repo), "archive", "--format=tar", release.commit], capture_output=True
+            releases.git_command(repo, "archive", "--format=tar", release.commit), capture_output=True
         )
         if archive.returncode != 0:
             raise SnapshotError(
