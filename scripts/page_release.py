@@ -67,12 +67,12 @@ def page_info(ctx: Context, page_url: str, src: str, text: str, site_url: str) -
         "tag": "",
         "label": "",
         "current_page": "",
-        "history": f"{depth}changes/{slug}/",
+        "history": "",  # page histories exist once there is a release
         "permalink": "",
         "changed": False,
     }
     if ctx.latest:
-        info.update(tag=ctx.latest.tag, label=ctx.latest.label)
+        info.update(tag=ctx.latest.tag, label=ctx.latest.label, history=f"{depth}changes/{slug}/")
         if releases.page_unchanged_since(ctx.repo, ctx.latest, src, text):
             info["permalink"] = f"{site_url}{snapshots.PREFIX}/{ctx.latest.tag}/{page_url}"
         else:
@@ -122,8 +122,8 @@ def changes_files(config, ctx: Context, titles: dict[str, str], today: dt.date) 
             inclusion=InclusionLevel.NOT_IN_NAV,
         )
     ]
-    if ctx.snapshot:
-        return files  # an archived release links the current site's histories
+    if ctx.snapshot or not history.entries:
+        return files  # an archived release links the current site's histories; no release, no histories
     for src, entries in sorted(pages.items()):
         page_url = releases.page_url(src)
         files.append(

@@ -216,9 +216,7 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize(
-    "path", [f"{p}/" if p else "" for p in ALL_PAGES] + ["changes/", "changes/mechanism/"]
-)
+@pytest.mark.parametrize("path", [f"{p}/" if p else "" for p in ALL_PAGES] + ["changes/"])
 def test_page_is_clean_accessible_and_private(watched, path: str, viewport: str) -> None:
     w = watched(viewport)
     w.open(path)
