@@ -278,10 +278,22 @@ def test_no_page_retypes_a_datum_the_data_holds() -> None:
                     rf"\b{age} years \((?:generalized|partial)",
                 ]
     assert len(values) > 15 and ages
+    split_dates = []  # "25 March" on a line that also gives "2013" (a timeline row, "on 25 March" in 2013)
+    for approval in FACTS["approvals"]:
+        for field in ("decision_date", "announced"):
+            if field in approval and len(approval[field]["value"]) == 10:
+                day, month, year = data_render.date(approval[field]["value"]).split()
+                split_dates.append((rf"\b{day} {month}\b|\b{month} {day}\b", year))
     for page in sorted((ROOT / "docs").rglob("*.md")):
         source = data_render.MARKER.sub("", page.read_text(encoding="utf-8"))
         for value in values:
             assert value not in source, f"{page.relative_to(ROOT)} retypes {value!r}: use a kb:fact marker"
+        for line in source.splitlines():
+            for pattern, year in split_dates:
+                found = re.search(pattern, line)
+                assert not (found and year in line), (
+                    f"{page.relative_to(ROOT)} retypes {found.group(0)} {year}: {line[:80]}"
+                )
         for line in source.splitlines():
             # Ages are checked in lines about lipodystrophy (not another drug's label), and not in a
             # reimbursement body's own eligibility criteria, which are its data rather than the label's.
