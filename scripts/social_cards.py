@@ -64,7 +64,8 @@ def write_cards(cards: list[Card], out_dir: Path, cache_dir: Path) -> tuple[int,
         if cached.exists():
             reused += 1
         else:
-            draw(card).save(cached, optimize=True)
+            # Not optimize=True: it made each card 5% smaller (32 KB against 34 KB) and cost 4x the time.
+            draw(card).save(cached)
             drawn += 1
         shutil.copyfile(cached, out_dir / f"{card.slug}.png")
     return drawn, reused
