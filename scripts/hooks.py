@@ -5,10 +5,11 @@ business. Problems stop the build with one line each, ``path:line: message``, th
 
 - ``kb_references``: reads references.bib strictly; citation, front-matter and source checks.
 - ``reference_format``: the seam around mkdocs-bibtex; each reference is formatted once.
+- ``reference_entries``: each reference rendered once, put into a page's list after search indexing.
 - ``page_markdown``: code stays code, hand-written notes, which heading precedes each citation.
 - ``reference_list``: cited-by and the /references/ page; ``page_meta``: link previews, review state.
 - ``drug_data``: data/metreleptin.yaml checked against its JSON Schema; ``data_render`` puts it in pages.
-- ``search_scope``: keeps each page's reference list out of the search index.
+- ``search_scope``: keeps reference lists and cited-by lists out of search (put back in ``on_post_page``).
 - ``citation_coverage``, ``social_cards``; ``templates`` renders our HTML with autoescape.
 
 Order matters: MkDocs runs hooks after plugins for the same event, so the events that must see
@@ -34,6 +35,7 @@ import page_meta
 import page_registry
 import page_release
 import published_anchors
+import reference_entries
 import reference_format
 import reference_list
 import releases
@@ -52,13 +54,14 @@ for _module in (
     drug_data,
     data_render,
     reference_format,
+    reference_list,
+    reference_entries,
     page_registry,
     page_meta,
     releases,
     snapshots,
     page_release,
     published_anchors,
-    reference_list,
     search_scope,
     citation_coverage,
     social_cards,
@@ -76,6 +79,8 @@ FOOTNOTE_PREFIX = "ref-"
 class State:
     bib: refs.Bibliography | None = None
     formatter: reference_format.Formatter | None = None
+    entries: reference_entries.ReferenceEntries | None = None
+    after_search: search_scope.AfterSearch | None = None
     data: drug_data.DrugData | None = None
     release: page_release.Context | None = None
     command: str = "build"
@@ -104,7 +109,7 @@ def on_startup(command, dirty):
 @event_priority(100)
 def on_config(config):
     """Read references.bib strictly before mkdocs-bibtex does."""
-    State.bib, State.formatter, State.citations = None, None, {}
+    State.bib, State.formatter, State.entries, State.citations = None, None, None, {}
     State.cited_by, State.cards = defaultdict(list), []
     resolver = config.plugins["bibtex"].config
     if resolver.footnote_format != FOOTNOTE_PREFIX + "{key}":
@@ -117,24 +122,25 @@ def on_config(config):
     bib, problems = refs.parse_bibliography(path.read_text(encoding="utf-8"), resolver.bib_file)
     _fail(problems)
     State.bib, State.formatter = bib, reference_format.Formatter(bib.entries)
+    State.entries = reference_entries.ReferenceEntries(bib, State.formatter)
+    reference_format.share_bibliography(path, bib.data)
     State.data, problems = drug_data.load(Path(config.config_file_path).parent, set(bib.entries))
     _fail(problems)
     try:
         State.release = page_release.context(Path(config.config_file_path).parent)
     except releases.GitError as error:
         _fail([f"releases: {error}"])
-    extensions = config.markdown_extensions
-    if not any(type(e).__name__ == "ReferenceListOutOfSearch" for e in extensions):
-        extensions.append(search_scope.ReferenceListOutOfSearch())
+    State.after_search = search_scope.AfterSearch()
+    config.markdown_extensions[:] = [
+        e for e in config.markdown_extensions if type(e).__name__ != "ReferenceListOutOfSearch"
+    ] + [search_scope.ReferenceListOutOfSearch(State.after_search)]
     return config
 
 
 def footnote_text(key: str) -> str:
-    """What a page's reference list shows for a key: evidence label, formatted entry, PubMed/PMC links."""
-    assert State.bib is not None and State.formatter is not None
-    entry = State.bib.entries[key]
-    links = " ".join(f"[{label}]({url})" for label, url in refs.identifier_links(entry))
-    return f"{reference_list.badge(entry)} {State.formatter.markdown(key)} {links}".rstrip()
+    """What mkdocs-bibtex writes in a reference's footnote: a placeholder that ``on_post_page`` fills."""
+    assert State.entries is not None
+    return State.entries.placeholder(key)
 
 
 def resolved_sources(config) -> dict[str, dict[str, str]]:
@@ -159,9 +165,11 @@ def on_files(files, config):
     _fail([p for p in [reference_format.install(config.plugins["bibtex"], footnote_text)] if p])
     problems: list[str] = []
     uses: list[refs.CitationUse] = []
+    titles: dict[str, str] = {}
     for file in files.documentation_pages():
         path, source = _path(config, file), file.content_string
         meta, yaml_problems = refs.read_front_matter(source, path)
+        titles[file.src_uri] = str(meta.get("title") or "")
         problems += yaml_problems or refs.front_matter_problems(meta, path)
         source, data_problems = data_render.expand(source, State.data.facts if State.data else {}, path)
         problems += data_problems
@@ -178,12 +186,6 @@ def on_files(files, config):
                     "run `make coverage` to list them"
                 )
     problems += refs.unknown_key_problems(uses, set(State.bib.entries))
-    titles = {
-        file.src_uri: str(
-            refs.read_front_matter(file.content_string, _path(config, file))[0].get("title") or ""
-        )
-        for file in files.documentation_pages()
-    }
     assert State.release is not None
     for file in page_release.changes_files(config, State.release, titles, page_meta.today()):
         files.append(file)
@@ -220,20 +222,22 @@ def on_page_markdown(markdown, page, config, files):
     if page.meta["kb_release"] and page.meta["kb_release"]["archived"]:
         page.canonical_url = page.meta["kb_release"]["current_page"]  # the current page, not this archive
     markdown, _ = page_markdown.move_notes(markdown)
-    if page_markdown.citation_headings(page_markdown.protect_code(markdown)):
+    markdown = page_markdown.protect_code(markdown)
+    State.citations[page.file.src_uri] = page_markdown.citation_headings(markdown)
+    if State.citations[page.file.src_uri]:
         # Python-Markdown's footnotes extension puts the list where this marker stands.
         markdown = f"{markdown.rstrip()}\n\n## References\n\n///Footnotes Go Here///\n"
         if page_registry.is_topic(page.meta):
-            markdown += page_meta.cite_this_page(
-                str(page.meta.get("title") or page.title),
-                page.canonical_url or page.url,
-                page.url,
-                page.meta["reviewed"],
-                config.site_name,
-                page.meta.get("kb_release"),
+            markdown += page_markdown.protect_code(
+                page_meta.cite_this_page(
+                    str(page.meta.get("title") or page.title),
+                    page.canonical_url or page.url,
+                    page.url,
+                    page.meta["reviewed"],
+                    config.site_name,
+                    page.meta.get("kb_release"),
+                )
             )
-    markdown = page_markdown.protect_code(markdown)
-    State.citations[page.file.src_uri] = page_markdown.citation_headings(markdown)
     page.meta["kb_headings"] = page_markdown.heading_count(markdown)
     return markdown
 
@@ -291,14 +295,24 @@ def on_page_context(context, page, config, nav):
             PAGE_LIST_MARKER, page_meta.page_list_html(nav.pages, page.url, on)
         )
     if REFERENCE_LIST_MARKER in (page.content or ""):
-        assert State.bib is not None and State.formatter is not None
+        assert State.bib is not None and State.entries is not None and State.after_search is not None
         page.content = page.content.replace(
             REFERENCE_LIST_MARKER,
             reference_list.reference_list_html(
-                State.bib, State.cited_by, "../" * page.url.count("/"), State.formatter
+                State.bib,
+                State.cited_by,
+                "../" * page.url.count("/"),
+                State.entries.html,
+                State.after_search.defer,
             ),
         )
     return context
+
+
+def on_post_page(output, page, config):
+    """The page's reference list, with each reference, back in place: search has indexed the page without it."""
+    assert State.entries is not None and State.after_search is not None
+    return State.entries.fill(State.after_search.fill(output))
 
 
 def on_post_build(config):

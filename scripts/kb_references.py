@@ -78,10 +78,7 @@ class Bibliography:
     path: str
     entries: dict[str, Entry] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def data(self) -> BibliographyData:
-        return BibliographyData(entries=self.entries)
+    data: BibliographyData = field(default_factory=BibliographyData, repr=False)  # as pybtex parsed it
 
 
 def parse_bibliography(text: str, path: str = "references.bib") -> tuple[Bibliography, list[str]]:
@@ -117,7 +114,7 @@ def parse_bibliography(text: str, path: str = "references.bib") -> tuple[Bibliog
         problems.append(f"{path}:{lineno or 1}: malformed BibTeX: {message}{where}")
         return Bibliography(path), problems
 
-    bib = Bibliography(path, dict(data.entries), lines)
+    bib = Bibliography(path, dict(data.entries), lines, data)
     for key, entry in bib.entries.items():
         problems.extend(check_entry(bib, key, entry))
     return bib, problems

@@ -4,8 +4,10 @@ mkdocs-bibtex resolves ``[@key]``; its ``SimpleRegistry`` formats an entry with 
 style every time a page cites it, and that style lowercases titles ("pomc", "fda approves myalept")
 and costs about 5 ms an entry. ``install`` is the one seam between the site and the resolver: it
 gives the registry our formatter, which keeps the capitals written in references.bib and formats
-each entry once. mkdocs-bibtex 4.4.0 is its final release, so the seam is stable; ``check_resolver``
-stops the build if the installed version is not the one this seam was written against.
+each entry once; ``share_bibliography`` gives the resolver the bibliography the hooks have already
+parsed, so references.bib is read once per build. mkdocs-bibtex 4.4.0 is its final release, so the
+seam is stable; ``check_resolver`` stops the build if the installed version is not the one this seam
+was written against.
 
 The layout follows pybtex's plain style (authors. title. journal, volume(number):pages, date.
 links.); it is written here, in a few lines over pybtex's parsed entries, because pybtex's template
@@ -18,15 +20,15 @@ import codecs
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
+from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from markupsafe import escape
-from pybtex.database import Entry, Person
+from pybtex.database import BibliographyData, Entry, Person
 
 RESOLVER = "mkdocs-bibtex"
 RESOLVER_VERSION = "4.4.0"
 NBSP = "\u00a0"
-MARKDOWN_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]>"}, "<": "&lt;"})
 
 
 def latex_text(value: str) -> str:
@@ -65,12 +67,6 @@ class Part:
     text: str
     emphasis: bool = False
     url: str = ""
-
-    def markdown(self) -> str:
-        text = self.text.translate(MARKDOWN_SPECIAL)
-        if self.url:
-            return f"[{text}](<{self.url.replace(' ', '%20').replace('>', '%3E')}>)"
-        return f"*{text}*" if self.emphasis else text
 
     def html(self) -> str:
         if self.url:
@@ -130,24 +126,17 @@ def _render(entry_sentences: list[Sentence], part: Callable[[Part], str]) -> str
 
 
 class Formatter:
-    """Formats each entry at most once, then renders it as Markdown (pages) or HTML (/references/)."""
+    """Formats each entry at most once, then renders it as HTML (``reference_entries``) or plain text."""
 
     def __init__(self, entries: dict[str, Entry]) -> None:
         self._entries = entries
         self._formatted: dict[str, list[Sentence]] = {}
-        self._markdown: dict[str, str] = {}
         self._html: dict[str, str] = {}
 
     def _format(self, key: str) -> list[Sentence]:
         if key not in self._formatted:
             self._formatted[key] = sentences(self._entries[key])
         return self._formatted[key]
-
-    def markdown(self, key: str) -> str:
-        """The reference as Markdown, for the footnote that mkdocs-bibtex writes on each page."""
-        if key not in self._markdown:
-            self._markdown[key] = _render(self._format(key), Part.markdown)
-        return self._markdown[key]
 
     def html(self, key: str) -> str:
         """The reference as HTML; every character from the .bib file is escaped."""
@@ -185,3 +174,24 @@ def install(plugin, reference_text: Callable[[str], str]) -> str | None:
         return "mkdocs.yml: the bibtex plugin must run without csl_file (scripts/reference_format.py formats references)"
     registry.reference_text = lambda citation: reference_text(citation.key)
     return None
+
+
+def share_bibliography(bib_file: Path, data: BibliographyData) -> None:
+    """Make mkdocs-bibtex read ``bib_file`` as ``data`` (parsed by the hooks) instead of parsing it again.
+
+    Its registry calls ``mkdocs_bibtex.registry.parse_file`` once per bib file in the plugin's
+    ``on_config``, which runs after the hooks' (their ``on_config`` has priority 100). Any other
+    file is parsed as before.
+    """
+    import mkdocs_bibtex.registry as registry
+
+    original = getattr(registry.parse_file, "__wrapped__", registry.parse_file)
+    shared = Path(bib_file).resolve()
+
+    def parse_file(path, *args, **kwargs):
+        if Path(path).resolve() == shared:
+            return data
+        return original(path, *args, **kwargs)
+
+    parse_file.__wrapped__ = original  # type: ignore[attr-defined]
+    registry.parse_file = parse_file

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -61,9 +62,17 @@ def _badge(evidence: str, label: str) -> Markup:
 
 
 def reference_list_html(
-    bib: refs.Bibliography, cited_by: dict[str, list[Citer]], base: str, formatter
+    bib: refs.Bibliography,
+    cited_by: dict[str, list[Citer]],
+    base: str,
+    entry_html: Callable[[str], Markup],
+    after_search: Callable[[str], Markup] = Markup,
 ) -> Markup:
-    """The full list for /references/: sorted by first author, with cited-by links, and its filter."""
+    """The full list for /references/: sorted by first author, with cited-by links, and its filter.
+
+    ``entry_html(key)`` is the reference as rendered once per build (``reference_entries``);
+    ``after_search`` sets each cited-by list aside until search has indexed the page (``search_scope``).
+    """
     entries = []
     for key, entry in sorted(bib.entries.items(), key=lambda item: refs.sort_key(item[1])):
         pages: dict[str, list[Citer]] = defaultdict(list)
@@ -73,11 +82,7 @@ def reference_list_html(
             {
                 "key": key,
                 "evidence": entry.fields.get("evidence", ""),
-                "badge": badge(entry),
-                "text": Markup(
-                    formatter.html(key)
-                ),  # pybtex's HTML backend escapes every character from the .bib
-                "links": refs.identifier_links(entry),  # the formatted text already links the DOI
+                "html": entry_html(key),
                 "pages": [
                     {
                         "title": found[0].page_title,
@@ -101,4 +106,6 @@ def reference_list_html(
         for value, (_, long) in refs.EVIDENCE_TYPES.items()
         if counts[value]
     ]
-    return templates.render("reference-list.html", entries=entries, filter_boxes=boxes)
+    return templates.render(
+        "reference-list.html", entries=entries, filter_boxes=boxes, after_search=after_search
+    )

@@ -1,32 +1,78 @@
-"""Keep each page's reference list out of the search index.
+"""What Material's search plugin indexes: pages without their reference lists or cited-by lists.
 
 A page's references are the footnotes that mkdocs-bibtex writes. Indexed, they made a search for a
 journal or an author name ("Nature", "Brown") return the last section of every page that cites it,
-and they were nearly half of the index. The full list stays searchable on /references/, which is
-rendered from a template, not from footnotes. Material's search skips any element carrying
-``data-search-exclude``; this Markdown extension sets it on the footnotes ``div`` that Python-Markdown
-builds, working on the element tree, not on HTML text.
+and they were nearly half of the index. On /references/, the "Cited by" list under each entry
+repeated page titles and section names ("Introduction", "Dosing") 165 times, so a search for a
+section name found the reference list. The references themselves stay searchable on /references/.
+
+Material's search parses the HTML of every page, and these lists were most of it. So they are not
+merely marked with ``data-search-exclude``: ``AfterSearch`` keeps such HTML aside, leaves a comment
+in its place, and ``fill`` puts it back in the finished page (``on_post_page``), after the search
+plugin has read the page. ``ReferenceListOutOfSearch`` is the Markdown extension that sets aside the
+footnotes ``div`` that Python-Markdown builds, once every other treeprocessor has run (so MkDocs has
+recorded its anchors and checked its links), rendered as Markdown would render it.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 
-# After the footnotes extension's own treeprocessor (priority 50) has appended its div.
-PRIORITY = 40
+# After every treeprocessor of Python-Markdown and MkDocs (the lowest, 'relpath' and 'unescape', are 0).
+PRIORITY = -10
+MARKER = "kb:after-search "
+MARKED = re.compile(r"<!--" + re.escape(MARKER) + r"(\d+)-->")
 
 
-class _ExcludeReferenceList(Treeprocessor):
+class AfterSearch:
+    """HTML set aside until the search plugin has indexed the page; each piece is put back once."""
+
+    def __init__(self) -> None:
+        self._html: dict[int, str] = {}
+        self._count = 0
+
+    def defer(self, html: str) -> Markup:
+        """The comment that stands for ``html`` until ``fill``."""
+        self._count += 1
+        self._html[self._count] = str(html)
+        return Markup(f"<!--{MARKER}{self._count}-->")
+
+    def fill(self, page_html: str) -> str:
+        """The page with every piece set aside for it back in place."""
+        if MARKER not in page_html:
+            return page_html
+        return MARKED.sub(lambda match: self._html.pop(int(match.group(1))), page_html)
+
+
+class _DeferReferenceList(Treeprocessor):
+    def __init__(self, md: Markdown, after_search: AfterSearch) -> None:
+        super().__init__(md)
+        self.after_search = after_search
+
     def run(self, root: etree.Element) -> None:
-        for div in root.iter("div"):
-            if "footnote" in (div.get("class") or "").split():
-                div.set("data-search-exclude", "")
+        for parent in list(root.iter()):
+            for index, child in enumerate(parent):
+                if child.tag == "div" and "footnote" in (child.get("class") or "").split():
+                    child.set("data-search-exclude", "")  # should it ever reach the search plugin
+                    html = self.md.serializer(child)
+                    for postprocessor in self.md.postprocessors:
+                        html = postprocessor.run(html)
+                    marker = self.after_search.defer(html)
+                    parent[index] = etree.Comment(marker[4:-3])  # the comment's text, without <!-- -->
 
 
 class ReferenceListOutOfSearch(Extension):
+    def __init__(self, after_search: AfterSearch, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.after_search = after_search
+
     def extendMarkdown(self, md: Markdown) -> None:
-        md.treeprocessors.register(_ExcludeReferenceList(md), "kb_reference_list_out_of_search", PRIORITY)
+        md.treeprocessors.register(
+            _DeferReferenceList(md, self.after_search), "kb_reference_list_out_of_search", PRIORITY
+        )

@@ -16,6 +16,7 @@ import citation_coverage  # noqa: E402
 import hooks  # noqa: E402
 import kb_references as refs  # noqa: E402
 import page_markdown  # noqa: E402
+import reference_entries  # noqa: E402
 import reference_format  # noqa: E402
 import reference_list  # noqa: E402
 
@@ -86,15 +87,47 @@ def test_unused_entries() -> None:
     assert refs.unused_entry_problems(bib, {"smith2020"}) == []
 
 
-def test_footnotes_get_label_and_identifier_links() -> None:
+def test_footnotes_hold_a_placeholder_that_becomes_the_reference_rendered_once() -> None:
     bib, _ = refs.parse_bibliography(
-        GOOD.replace("}\n}", "},\n pmid = {123},\n pmcid = {PMC9},\n journal = {J},\n year = {2020}\n}")
+        GOOD.replace("}\n}", "},\n pmid = {123},\n pmcid = {PMC9},\n journal = {J & K},\n year = {2020}\n}")
     )
-    hooks.State.bib, hooks.State.formatter = bib, reference_format.Formatter(bib.entries)
-    out = hooks.footnote_text("smith2020")
-    assert out.startswith('<span class="kb-evidence kb-evidence--review">Review</span> Ann Smith. T.')
-    assert "[PubMed 123](https://pubmed.ncbi.nlm.nih.gov/123/)" in out
-    assert "(https://pmc.ncbi.nlm.nih.gov/articles/PMC9/)" in out
+    entries = reference_entries.ReferenceEntries(bib, reference_format.Formatter(bib.entries))
+    hooks.State.entries = entries
+    placeholder = hooks.footnote_text("smith2020")
+    assert placeholder == entries.placeholder("smith2020")
+    assert re.fullmatch(r"[a-z]+\d+", placeholder)  # one word: Markdown passes it through unchanged
+    page = f"<li><p>{placeholder}</p></li><li><p>{placeholder}</p></li>"
+    out = entries.fill(page) + entries.fill(page)
+    assert reference_entries.PREFIX not in out
+    assert (
+        out.count(
+            '<span class="kb-evidence kb-evidence--review">Review</span> Ann Smith. T. <em>J &amp; K</em>'
+        )
+        == 4
+    )
+    assert out.count('<a href="https://pubmed.ncbi.nlm.nih.gov/123/">PubMed 123</a>') == 4
+    assert '<a href="https://pmc.ncbi.nlm.nih.gov/articles/PMC9/">' in out
+    assert entries.rendered_count == 1
+    assert entries.fill("<p>no references</p>") == "<p>no references</p>"
+
+
+def test_mkdocs_bibtex_reuses_the_parsed_bibliography(tmp_path: Path) -> None:
+    import mkdocs_bibtex.registry as registry
+
+    original = registry.parse_file
+    bib_file = tmp_path / "references.bib"
+    bib_file.write_text(GOOD, encoding="utf-8")
+    other = tmp_path / "other.bib"
+    other.write_text(GOOD.replace("smith2020", "other2021"), encoding="utf-8")
+    bib, _ = refs.parse_bibliography(GOOD)
+    try:
+        reference_format.share_bibliography(bib_file, bib.data)
+        reference_format.share_bibliography(bib_file, bib.data)  # a rebuild under `make serve`
+        assert registry.parse_file.__wrapped__ is original  # wrapped once, however often it is shared
+        assert registry.parse_file(str(tmp_path / "." / "references.bib")) is bib.data  # not parsed again
+        assert list(registry.parse_file(str(other)).entries) == ["other2021"]
+    finally:
+        registry.parse_file = original
 
 
 class TocItem:
@@ -238,8 +271,8 @@ def test_titles_keep_their_capitals_and_each_entry_is_formatted_once() -> None:
     )
     formatter = reference_format.Formatter(bib.entries)
     for _ in range(3):
-        markdown, html = formatter.markdown("x"), formatter.html("x")
-    assert "Hypothalamic mTOR and POMC neurons: the FDA view of Myalept." in markdown
+        text, html = formatter.text("x"), formatter.html("x")
+    assert "Hypothalamic mTOR and POMC neurons: the FDA view of Myalept." in text
     assert "Hypothalamic mTOR and POMC neurons: the FDA view of Myalept." in html
     assert formatter.formatted_count == 1
 
@@ -263,12 +296,11 @@ def test_references_decode_latex_and_escape_what_the_bib_file_says() -> None:
         "  doi = {10.1/a_b}\n}\n"
     )
     formatter = reference_format.Formatter(bib.entries)
-    markdown, html = formatter.markdown("x"), formatter.html("x")
-    assert markdown.startswith(
-        "D. Araújo-Vilar, A. Smith et al. Leptin \\*and\\* \\[brackets\\] &lt;b\\>bold&lt;/b\\>"
-    )
-    assert "“quoted” – mTOR. *Drugs & Therapy*, 4(2):10–12, 2020." in markdown
-    assert markdown.endswith("[doi:10.1/a\\_b](<https://doi.org/10.1/a_b>).")
-    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>" not in html
-    assert "<em>Drugs &amp; Therapy</em>" in html
+    html = formatter.html("x")
+    assert html.startswith("D. Araújo-Vilar, A. Smith et al. Leptin *and* [brackets] &lt;b&gt;bold&lt;/b&gt;")
+    assert "“quoted” – mTOR. <em>Drugs &amp; Therapy</em>, 4(2):10–12, 2020." in html
+    assert "<b>" not in html
     assert html.endswith('<a href="https://doi.org/10.1/a_b">doi:10.1/a_b</a>.')
+    assert formatter.text("x").startswith(
+        "D. Araújo-Vilar, A. Smith et al. Leptin *and* [brackets] <b>bold</b>"
+    )

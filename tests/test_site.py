@@ -244,6 +244,18 @@ def test_reference_lists_stay_out_of_search_but_the_references_page_is_searchabl
     docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     with_doi = {d["location"].split("#")[0] for d in docs if "doi:10." in d["text"]}
     assert with_doi == {"references/"}, with_doi
+    assert not any("Cited by" in d["text"] for d in docs)
     for page in TOPIC_PAGES:
         lists = soup(page_file(site, page)).select("div.footnote")
         assert lists and all(div.has_attr("data-search-exclude") for div in lists), page
+        assert all(len(div.select("li .kb-evidence")) == len(div.select("li")) for div in lists), page
+    references = soup(page_file(site, "references"))
+    entries = references.select("li.kb-reference")
+    assert entries and all(entry.select_one("details.kb-cited-by li a[href]") for entry in entries)
+
+
+def test_no_placeholder_is_left_in_a_published_page(site: Path) -> None:
+    """Reference entries and the lists kept out of search are put back into every page."""
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert "kbreferenceentry" not in text and "kb:after-search" not in text, html
