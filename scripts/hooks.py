@@ -9,7 +9,8 @@ business. Problems stop the build with one line each, ``path:line: message``, th
 - ``page_markdown``: code stays code, hand-written notes, which heading precedes each citation.
 - ``reference_list``: cited-by and the /references/ page; ``page_meta``: link previews, review state.
 - ``drug_data``: data/metreleptin.yaml checked against its JSON Schema; ``data_render`` puts it in pages.
-- ``search_scope``: keeps reference lists and cited-by lists out of search (put back in ``on_post_page``).
+- ``search_scope``: keeps citation markers, reference lists and cited-by lists out of search (put back in
+  ``on_post_page``); ``citation_markers``: Markdown leaves a marker's number alone.
 - ``citation_coverage``, ``social_cards``; ``templates`` renders our HTML with autoescape.
 
 Order matters: MkDocs runs hooks after plugins for the same event, so the events that must see
@@ -27,6 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 import citation_coverage
+import citation_markers
 import data_render
 import drug_data
 import kb_references as refs
@@ -63,6 +65,7 @@ for _module in (
     page_release,
     published_anchors,
     search_scope,
+    citation_markers,
     citation_coverage,
     social_cards,
     site_output,
@@ -131,9 +134,16 @@ def on_config(config):
     except releases.GitError as error:
         _fail([f"releases: {error}"])
     State.after_search = search_scope.AfterSearch()
+    ours = (
+        "FinalFootnoteNumbers",
+        "ReferenceListOutOfSearch",
+    )  # a rebuild under `make serve` adds them again
     config.markdown_extensions[:] = [
-        e for e in config.markdown_extensions if type(e).__name__ != "ReferenceListOutOfSearch"
-    ] + [search_scope.ReferenceListOutOfSearch(State.after_search)]
+        e for e in config.markdown_extensions if type(e).__name__ not in ours
+    ] + [
+        citation_markers.FinalFootnoteNumbers(),
+        search_scope.ReferenceListOutOfSearch(State.after_search),
+    ]
     return config
 
 

@@ -2,7 +2,9 @@
 
 A page's references are the footnotes that mkdocs-bibtex writes. Indexed, they made a search for a
 journal or an author name ("Nature", "Brown") return the last section of every page that cites it,
-and they were nearly half of the index. On /references/, the "Cited by" list under each entry
+and they were nearly half of the index. The citation markers in the text (superscript numbers) are
+left out too: a search for "10" matched every sentence that cites reference 10, and the numbers ran
+into the words of search results ("147¹¹⁰ amino acids"). On /references/, the "Cited by" list under each entry
 repeated page titles and section names ("Introduction", "Dosing") 165 times, so a search for a
 section name found the reference list. The references themselves stay searchable on /references/.
 
@@ -10,8 +12,8 @@ Material's search parses the HTML of every page, and these lists were most of it
 merely marked with ``data-search-exclude``: ``AfterSearch`` keeps such HTML aside, leaves a comment
 in its place, and ``fill`` puts it back in the finished page (``on_post_page``), after the search
 plugin has read the page. ``ReferenceListOutOfSearch`` is the Markdown extension that sets aside the
-footnotes ``div`` that Python-Markdown builds, once every other treeprocessor has run (so MkDocs has
-recorded its anchors and checked its links), rendered as Markdown would render it.
+footnotes ``div`` and the markers that Python-Markdown builds, once every other treeprocessor has run
+(so MkDocs has recorded its anchors and checked its links), rendered as Markdown would render them.
 """
 
 from __future__ import annotations
@@ -50,6 +52,15 @@ class AfterSearch:
         return MARKED.sub(lambda match: self._html.pop(int(match.group(1))), page_html)
 
 
+def _is_reference_list(element: etree.Element) -> bool:
+    return element.tag == "div" and "footnote" in (element.get("class") or "").split()
+
+
+def _is_citation_marker(element: etree.Element) -> bool:
+    """The superscript number that Python-Markdown's footnotes extension puts where ``[@key]`` was."""
+    return element.tag == "sup" and (element.get("id") or "").startswith("fnref")
+
+
 class _DeferReferenceList(Treeprocessor):
     def __init__(self, md: Markdown, after_search: AfterSearch) -> None:
         super().__init__(md)
@@ -58,13 +69,21 @@ class _DeferReferenceList(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
             for index, child in enumerate(parent):
-                if child.tag == "div" and "footnote" in (child.get("class") or "").split():
+                if _is_reference_list(child):
                     child.set("data-search-exclude", "")  # should it ever reach the search plugin
-                    html = self.md.serializer(child)
+                    postprocess = True
+                elif _is_citation_marker(child):
+                    postprocess = False  # a number and a link: no stashed HTML for the postprocessors
+                else:
+                    continue
+                tail, child.tail = child.tail, None  # the text after it stays in the page
+                html = self.md.serializer(child)
+                if postprocess:
                     for postprocessor in self.md.postprocessors:
                         html = postprocessor.run(html)
-                    marker = self.after_search.defer(html)
-                    parent[index] = etree.Comment(marker[4:-3])  # the comment's text, without <!-- -->
+                comment = etree.Comment(self.after_search.defer(html)[4:-3])  # the text, without <!-- -->
+                comment.tail = tail
+                parent[index] = comment
 
 
 class ReferenceListOutOfSearch(Extension):

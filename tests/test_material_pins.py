@@ -4,11 +4,17 @@ instead of quietly breaking pages: re-copy the partial or adapt kb.js, then upda
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
+import markdown
 import material
+from markdown.extensions.footnotes import FootnoteInlineProcessor
 
 from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import citation_markers  # noqa: E402
 
 THEME = Path(material.__file__).parent / "templates"
 OURS = ROOT / "overrides" / "partials"
@@ -50,3 +56,17 @@ def test_classes_that_kb_js_and_extra_css_use_exist_in_material() -> None:
     assert {"md-tooltip2", "md-tooltip2--active", "md-tooltip2__inner", "md-search__input"} <= used
     missing = sorted(name for name in used if name not in bundle)
     assert missing == [], f"Material no longer has {missing}"
+
+
+def test_final_footnote_numbers_replace_python_markdowns_processor_in_its_place() -> None:
+    """scripts/citation_markers.py re-registers the footnotes' inline processor at its name and priority."""
+    source = "Leptin.[^a] Again.[^a] *Emphasis*[^b]\n\n[^a]: A **note**.\n[^b]: Another.\n"
+    theirs = markdown.Markdown(extensions=["footnotes", "attr_list", "abbr"])
+    ours = markdown.Markdown(
+        extensions=["footnotes", "attr_list", "abbr", citation_markers.FinalFootnoteNumbers()]
+    )
+    assert [type(p).__name__ for p in ours.inlinePatterns] == [
+        "_FinalNumber" if type(p) is FootnoteInlineProcessor else type(p).__name__
+        for p in theirs.inlinePatterns
+    ]
+    assert ours.convert(source) == theirs.convert(source)

@@ -244,11 +244,14 @@ def test_reference_lists_stay_out_of_search_but_the_references_page_is_searchabl
     docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     with_doi = {d["location"].split("#")[0] for d in docs if "doi:10." in d["text"]}
     assert with_doi == {"references/"}, with_doi
-    assert not any("Cited by" in d["text"] for d in docs)
+    assert not any("Cited by" in d["text"] or "<sup>" in d["text"] for d in docs)  # nor citation markers
     for page in TOPIC_PAGES:
         lists = soup(page_file(site, page)).select("div.footnote")
         assert lists and all(div.has_attr("data-search-exclude") for div in lists), page
         assert all(len(div.select("li .kb-evidence")) == len(div.select("li")) for div in lists), page
+        assert soup(page_file(site, page)).select(
+            "article p sup[id^='fnref'] > a.footnote-ref[href^='#fn:']"
+        ), page
     references = soup(page_file(site, "references"))
     entries = references.select("li.kb-reference")
     assert entries and all(entry.select_one("details.kb-cited-by li a[href]") for entry in entries)
