@@ -187,15 +187,19 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
     return project, pages, len(keys) * refs_factor
 
 
-def plain_copy(project: Path) -> Path:
-    """The same pages built by MkDocs and Material alone: no hooks, no citation resolver."""
-    plain = Path(tempfile.mkdtemp(prefix="bench-plain-"))
+def plain_copy(project: Path, resolver: bool = False) -> Path:
+    """The same pages built by MkDocs and Material alone: no hooks and, unless asked, no citation resolver.
+
+    With ``resolver``, mkdocs-bibtex stays and formats references its own way (pybtex's plain style).
+    """
+    plain = Path(tempfile.mkdtemp(prefix="bench-resolver-" if resolver else "bench-plain-"))
     for name in INPUTS:
         source = project / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, plain / name)
     config = (plain / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"\nhooks:\n(  - .*\n)+", "\n", config)
-    config = re.sub(r"\n  - bibtex:\n(      .*\n)+", "\n", config)
+    if not resolver:
+        config = re.sub(r"\n  - bibtex:\n(      .*\n)+", "\n", config)
     (plain / "mkdocs.yml").write_text(config, encoding="utf-8")
     # The hooks generate the published data files that the about page links; give them as static files.
     (plain / "docs" / "data").mkdir(exist_ok=True)
@@ -251,6 +255,11 @@ def build_rows(quick: bool) -> list[dict]:
             pairs = zip(results, baseline, strict=True)
             row["time_ratio"] = round(statistics.median(ours[0] / alone[0] for ours, alone in pairs), 2)
             row["memory_ratio"] = round(row["peak_rss_mib"] / row["plain_peak_rss_mib"], 2)
+        if compare and pages_factor == 10:
+            # For scale, not a budget: the resolver on its own, formatting each citation its own way.
+            alone = plain_copy(project, resolver=True)
+            row["resolver_only_s"] = round(statistics.median(timed_build(alone)[0] for _ in range(runs)), 2)
+            shutil.rmtree(alone, ignore_errors=True)
         rows.append(row)
         print(
             f"  build {label:<24} {pages:>5} pages {refs:>6} refs  {row['median_s']:>7.2f} s  "
@@ -259,6 +268,11 @@ def build_rows(quick: bool) -> list[dict]:
                 f"; MkDocs + Material alone {row['plain_median_s']:.2f} s, {row['plain_peak_rss_mib']:.1f} MiB:"
                 f" {row['time_ratio']}x time (median of the alternating pairs), {row['memory_ratio']}x memory"
                 if "time_ratio" in row
+                else ""
+            )
+            + (
+                f"; MkDocs + Material + mkdocs-bibtex without our hooks {row['resolver_only_s']:.2f} s"
+                if "resolver_only_s" in row
                 else ""
             ),
             flush=True,
