@@ -236,7 +236,9 @@ def on_page_markdown(markdown, page, config, files):
     State.citations[page.file.src_uri] = page_markdown.citation_headings(markdown)
     if State.citations[page.file.src_uri]:
         # Python-Markdown's footnotes extension puts the list where this marker stands.
-        markdown = f"{markdown.rstrip()}\n\n## References\n\n///Footnotes Go Here///\n"
+        markdown = (
+            f"{markdown.rstrip()}\n\n## References {{ data-search-exclude }}\n\n///Footnotes Go Here///\n"
+        )
         if page_registry.is_topic(page.meta):
             markdown += page_markdown.protect_code(
                 page_meta.cite_this_page(

@@ -120,7 +120,7 @@ def cite_this_page(
         key = f"metreleptinkb-{slug}"
     version = f" Release {tag}." if permalink else ""
     return f"""
-## Cite this page
+## Cite this page {{ data-search-exclude }}
 
 {intro}
 

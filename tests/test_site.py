@@ -245,6 +245,9 @@ def test_reference_lists_stay_out_of_search_but_the_references_page_is_searchabl
     with_doi = {d["location"].split("#")[0] for d in docs if "doi:10." in d["text"]}
     assert with_doi == {"references/"}, with_doi
     assert not any("Cited by" in d["text"] or "<sup>" in d["text"] for d in docs)  # nor citation markers
+    # Nor the empty "References" heading or the cite box of each page: "references" or "cite" finds one page.
+    assert [d["location"] for d in docs if d["title"] == "References"] == ["references/"]
+    assert not [d["location"] for d in docs if d["location"].endswith("#cite-this-page")]
     for page in TOPIC_PAGES:
         lists = soup(page_file(site, page)).select("div.footnote")
         assert lists and all(div.has_attr("data-search-exclude") for div in lists), page
