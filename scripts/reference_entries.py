@@ -58,7 +58,12 @@ class ReferenceEntries:
         """The page with every placeholder replaced by its reference."""
         if PREFIX not in page_html:
             return page_html
-        return PLACEHOLDER.sub(lambda match: self.html(self._keys[int(match.group(1))]), page_html)
+        return PLACEHOLDER.sub(self._entry, page_html)
+
+    def _entry(self, match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        # A look-alike word this build did not write (say, typed into a page) stays as it is.
+        return self.html(self._keys[index]) if index < len(self._keys) else match.group(0)
 
     @property
     def rendered_count(self) -> int:

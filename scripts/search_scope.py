@@ -49,7 +49,8 @@ class AfterSearch:
         """The page with every piece set aside for it back in place."""
         if MARKER not in page_html:
             return page_html
-        return MARKED.sub(lambda match: self._html.pop(int(match.group(1))), page_html)
+        # A comment this build did not write (say, typed into a page) stays as it is.
+        return MARKED.sub(lambda match: self._html.pop(int(match.group(1)), match.group(0)), page_html)
 
 
 def _is_reference_list(element: etree.Element) -> bool:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from conftest import ROOT
 
@@ -19,6 +20,7 @@ import page_markdown  # noqa: E402
 import reference_entries  # noqa: E402
 import reference_format  # noqa: E402
 import reference_list  # noqa: E402
+import search_scope  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 GOOD = "@article{smith2020,\n  title = {T},\n  author = {Smith, Ann},\n  evidence = {review},\n  doi = {10.1000/xyz}\n}\n"
@@ -109,6 +111,15 @@ def test_footnotes_hold_a_placeholder_that_becomes_the_reference_rendered_once()
     assert '<a href="https://pmc.ncbi.nlm.nih.gov/articles/PMC9/">' in out
     assert entries.rendered_count == 1
     assert entries.fill("<p>no references</p>") == "<p>no references</p>"
+    assert entries.fill("<p>kbreferenceentry000099</p>") == "<p>kbreferenceentry000099</p>"  # not ours
+
+
+def test_html_set_aside_from_search_is_put_back_once() -> None:
+    after = search_scope.AfterSearch()
+    first, second = after.defer("<ol><li>A</li></ol>"), after.defer(Markup("<p>B &amp; C</p>"))
+    page = f"<div>{first}</div>{second}<!--kb:after-search 99-->"
+    assert after.fill(page) == "<div><ol><li>A</li></ol></div><p>B &amp; C</p><!--kb:after-search 99-->"
+    assert after.fill("<p>plain</p>") == "<p>plain</p>"
 
 
 def test_mkdocs_bibtex_reuses_the_parsed_bibliography(tmp_path: Path) -> None:
