@@ -276,7 +276,8 @@ def on_page_content(html_text, page, config, files):
 def on_page_context(context, page, config, nav):
     """Per-page metadata for the templates; the page list and the reference list once every page is read.
 
-    Runs before the search plugin indexes the page, so the lists are searchable.
+    Runs before the search plugin indexes the page, so the page list and the references on
+    /references/ are searchable; each entry's cited-by list is set aside until ``on_post_page``.
     """
     on = page_meta.today()
     if page.meta.get("reviewed"):
