@@ -134,10 +134,8 @@ def on_config(config):
     except releases.GitError as error:
         _fail([f"releases: {error}"])
     State.after_search = search_scope.AfterSearch()
-    ours = (
-        "FinalFootnoteNumbers",
-        "ReferenceListOutOfSearch",
-    )  # a rebuild under `make serve` adds them again
+    # Replaced, not added again, on each rebuild under `make serve` (modules are reloaded, so match by name).
+    ours = ("FinalFootnoteNumbers", "ReferenceListOutOfSearch")
     config.markdown_extensions[:] = [
         e for e in config.markdown_extensions if type(e).__name__ not in ours
     ] + [

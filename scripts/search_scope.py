@@ -1,4 +1,4 @@
-"""What Material's search plugin indexes: pages without their reference lists or cited-by lists.
+"""What Material's search plugin indexes: pages without citation markers, reference lists or cited-by lists.
 
 A page's references are the footnotes that mkdocs-bibtex writes. Indexed, they made a search for a
 journal or an author name ("Nature", "Brown") return the last section of every page that cites it,
