@@ -139,7 +139,7 @@ def on_config(config):
     config.markdown_extensions[:] = [
         e for e in config.markdown_extensions if type(e).__name__ not in ours
     ] + [
-        citation_markers.FinalFootnoteNumbers(),
+        citation_markers.FinalFootnoteNumbers(final_entry=reference_entries.is_placeholder),
         search_scope.ReferenceListOutOfSearch(State.after_search),
     ]
     return config

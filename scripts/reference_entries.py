@@ -25,6 +25,11 @@ PREFIX = "kbreferenceentry"
 PLACEHOLDER = re.compile(PREFIX + r"(\d{6})")
 
 
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is exactly a placeholder (so Markdown has nothing to do in it)."""
+    return PLACEHOLDER.fullmatch(text) is not None
+
+
 class ReferenceEntries:
     """Placeholders for the Markdown, and the HTML that replaces them, one render per reference."""
 

@@ -12,8 +12,10 @@ Material's search parses the HTML of every page, and these lists were most of it
 merely marked with ``data-search-exclude``: ``AfterSearch`` keeps such HTML aside, leaves a comment
 in its place, and ``fill`` puts it back in the finished page (``on_post_page``), after the search
 plugin has read the page. ``ReferenceListOutOfSearch`` is the Markdown extension that sets aside the
-footnotes ``div`` and the markers that Python-Markdown builds, once every other treeprocessor has run
-(so MkDocs has recorded its anchors and checked its links), rendered as Markdown would render them.
+footnotes ``div`` and the markers that Python-Markdown builds, rendered as Markdown would render them,
+as soon as the footnotes extension has finished with them. The treeprocessors that run later (the table
+of contents, abbreviations, attribute lists, MkDocs' anchors and links) then walk a page a third the size;
+none of them has anything to do in a marker or a reference list, whose links the built-site tests check.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ import xml.etree.ElementTree as etree
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import PrettifyTreeprocessor, Treeprocessor
 from markupsafe import Markup
 
-# After every treeprocessor of Python-Markdown and MkDocs (the lowest, 'relpath' and 'unescape', are 0).
-PRIORITY = -10
+# After the footnotes extension has added its back-links ('footnote-duplicate', 15), before 'prettify' (10),
+# 'attr_list' (8), 'abbr' (7), 'toc' (5) and MkDocs' own (5 to 0): those walk every element of the page,
+# and the markers and back-links are most of them. Nothing they do applies to a marker or a reference list.
+PRIORITY = 14
 MARKER = "kb:after-search "
 MARKED = re.compile(r"<!--" + re.escape(MARKER) + r"(\d+)-->")
+_SPLIT = "kb:split"  # between the pieces serialized together; no marker or list can contain it
 
 
 class AfterSearch:
@@ -68,23 +73,51 @@ class _DeferReferenceList(Treeprocessor):
         self.after_search = after_search
 
     def run(self, root: etree.Element) -> None:
-        for parent in list(root.iter()):
+        found: list[tuple[etree.Element, int, etree.Element]] = []
+        for parent in root.iter():
             for index, child in enumerate(parent):
                 if _is_reference_list(child):
                     child.set("data-search-exclude", "")  # should it ever reach the search plugin
-                    postprocess = True
-                elif _is_citation_marker(child):
-                    postprocess = False  # a number and a link: no stashed HTML for the postprocessors
-                else:
+                    # 'prettify' runs after this, so the list gets its line breaks here.
+                    holder = etree.Element("div")
+                    holder.append(child)
+                    PrettifyTreeprocessor(self.md).run(holder)
+                elif not _is_citation_marker(child):
                     continue
-                tail, child.tail = child.tail, None  # the text after it stays in the page
-                html = self.md.serializer(child)
-                if postprocess:
-                    for postprocessor in self.md.postprocessors:
-                        html = postprocessor.run(html)
-                comment = etree.Comment(self.after_search.defer(html)[4:-3])  # the text, without <!-- -->
-                comment.tail = tail
-                parent[index] = comment
+                found.append((parent, index, child))
+        if not found:
+            return
+        # One serialization for the whole page: the pieces, each followed by a separating comment.
+        holder = etree.Element("div")
+        tails = []
+        for _, _, child in found:
+            tails.append(child.tail)
+            child.tail = None  # the text after it stays in the page
+            holder.append(child)
+            holder.append(etree.Comment(_SPLIT))
+        pieces = self.md.serializer(holder).split(f"<!--{_SPLIT}-->")[:-1]
+        # Each piece leaves the tree for a placeholder in the text around it, through Python-Markdown's
+        # own store of raw HTML: 'toc' and the others that run later expect no comments in the tree.
+        pieces[0] = pieces[0].removeprefix("<div>")
+        placeholders = []
+        for (_, _, child), html in zip(found, pieces, strict=True):
+            if _is_reference_list(child):  # a marker is a number and a link, with nothing stashed
+                for postprocessor in self.md.postprocessors:
+                    html = postprocessor.run(html)
+            placeholders.append(self.md.htmlStash.store(self.after_search.defer(html)))
+        for (parent, index, child), tail, placeholder in reversed(
+            list(zip(found, tails, placeholders, strict=True))
+        ):
+            # Its own text after it, then what the pieces after it, already removed, left on it.
+            text = placeholder + (tail or "") + (child.tail or "")
+            if _is_reference_list(child):
+                text = "\n" + text  # on a line of its own, as 'prettify' would have put it
+            if index:
+                before = parent[index - 1]
+                before.tail = (before.tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
+            del parent[index]
 
 
 class ReferenceListOutOfSearch(Extension):

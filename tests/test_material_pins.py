@@ -15,6 +15,8 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import citation_markers  # noqa: E402
+import reference_entries  # noqa: E402
+import search_scope  # noqa: E402
 
 THEME = Path(material.__file__).parent / "templates"
 OURS = ROOT / "overrides" / "partials"
@@ -70,3 +72,57 @@ def test_final_footnote_numbers_replace_python_markdowns_processor_in_its_place(
         for p in theirs.inlinePatterns
     ]
     assert ours.convert(source) == theirs.convert(source)
+
+
+PAGE = """*[JAK2]: Janus kinase 2
+
+# Leptin[^ref-a]
+
+JAK2 signals.[^ref-a][^ref-b] And again[^ref-a] *here*[^ref-b].
+
+[^ref-c] opens a paragraph, and a list:
+
+- item[^ref-a][^ref-c]
+- plain
+
+| Drug | Source |
+| ---- | ------ |
+| Metreleptin[^ref-b] | label |
+
+[^ref-a]: kbreferenceentry000000
+[^ref-b]: kbreferenceentry000001
+[^ref-c]: A hand-written *note*.
+"""
+EXTENSIONS = ["abbr", "attr_list", "footnotes", "tables", "toc"]
+
+
+def test_citation_extensions_leave_python_markdowns_output_as_it_is() -> None:
+    """Set aside, then put back, the page is byte for byte what Python-Markdown alone makes of it."""
+    after = search_scope.AfterSearch()
+    ours = markdown.Markdown(
+        extensions=[
+            *EXTENSIONS,
+            citation_markers.FinalFootnoteNumbers(final_entry=reference_entries.is_placeholder),
+            search_scope.ReferenceListOutOfSearch(after),
+        ]
+    )
+    html = ours.convert(PAGE)
+    assert "<sup" not in html and "footnote" not in html  # what search sees: neither markers nor the list
+    assert html.count("<!--kb:after-search ") == 10  # nine markers and the list
+    theirs = markdown.Markdown(extensions=EXTENSIONS).convert(PAGE)
+    assert "<!--" not in theirs and 'id="fnref3:ref-a"' in theirs and "<em>note</em>" in theirs
+    assert after.fill(html) == theirs.replace('class="footnote"', 'class="footnote" data-search-exclude=""')
+
+
+def test_a_final_entry_is_not_parsed_as_markdown() -> None:
+    """The entries ``final_entry`` accepts skip the inline patterns; the others do not."""
+    source = "A.[^x] B.[^y]\n\n[^x]: *kept* as it is\n[^y]: *parsed*\n"
+    md = markdown.Markdown(
+        extensions=[
+            "footnotes",
+            citation_markers.FinalFootnoteNumbers(final_entry=lambda text: "kept" in text),
+        ]
+    )
+    html = md.convert(source)
+    assert "<p>*kept* as it is&#160;<a" in html and "<em>parsed</em>" in html
+    assert 'class="footnote-backref"' in html and "&#8617;" in html
