@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 AT_IN_CODE = "\ue000"  # private use: never in real text
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
@@ -26,8 +26,9 @@ NOTE_DEF = re.compile(r"^\[\^(?!ref-)([^\]\s]+)\]:[ \t]*(.*)$")
 NOTE_ID = re.compile(r"[^\w-]")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(
+    NamedTuple
+):  # a tuple, not a frozen dataclass: every line of every page is one, several times a build
     number: int  # 1-based, in the text given
     text: str
     in_code: bool  # inside a fenced block, fences included
