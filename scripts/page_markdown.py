@@ -26,9 +26,9 @@ NOTE_DEF = re.compile(r"^\[\^(?!ref-)([^\]\s]+)\]:[ \t]*(.*)$")
 NOTE_ID = re.compile(r"[^\w-]")
 
 
-class Line(
-    NamedTuple
-):  # a tuple, not a frozen dataclass: every line of every page is one, several times a build
+class Line(NamedTuple):
+    """One line of a page (a tuple, not a dataclass: every line becomes one, several times a build)."""
+
     number: int  # 1-based, in the text given
     text: str
     in_code: bool  # inside a fenced block, fences included

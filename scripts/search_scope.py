@@ -14,8 +14,9 @@ in its place, and ``fill`` puts it back in the finished page (``on_post_page``),
 plugin has read the page. ``ReferenceListOutOfSearch`` is the Markdown extension that sets aside the
 footnotes ``div`` and the markers that Python-Markdown builds, rendered as Markdown would render them,
 as soon as the footnotes extension has finished with them. The treeprocessors that run later (the table
-of contents, abbreviations, attribute lists, MkDocs' anchors and links) then walk a page a third the size;
-none of them has anything to do in a marker or a reference list, whose links the built-site tests check.
+of contents, abbreviations, attribute lists, MkDocs' anchors and links) no longer walk them: at ten times
+the site, 'abbr' visited 88,000 elements, against 21,000 on the same pages without citations. None of
+them has anything to do in a marker or a reference list, whose links the built-site tests check.
 """
 
 from __future__ import annotations
@@ -96,9 +97,9 @@ class _DeferReferenceList(Treeprocessor):
             holder.append(child)
             holder.append(etree.Comment(_SPLIT))
         pieces = self.md.serializer(holder).split(f"<!--{_SPLIT}-->")[:-1]
+        pieces[0] = pieces[0].removeprefix("<div>")
         # Each piece leaves the tree for a placeholder in the text around it, through Python-Markdown's
         # own store of raw HTML: 'toc' and the others that run later expect no comments in the tree.
-        pieces[0] = pieces[0].removeprefix("<div>")
         placeholders = []
         for (_, _, child), html in zip(found, pieces, strict=True):
             if _is_reference_list(child):  # a marker is a number and a link, with nothing stashed

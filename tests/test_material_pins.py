@@ -109,7 +109,13 @@ def test_citation_extensions_leave_python_markdowns_output_as_it_is() -> None:
     html = ours.convert(PAGE)
     assert "<sup" not in html and "footnote" not in html  # what search sees: neither markers nor the list
     assert html.count("<!--kb:after-search ") == 10  # nine markers and the list
-    theirs = markdown.Markdown(extensions=EXTENSIONS).convert(PAGE)
+    plain = markdown.Markdown(extensions=EXTENSIONS)
+    theirs = plain.convert(PAGE)
+    # The heading's marker is in neither its name nor its anchor (what MkDocs reads of the toc; the
+    # token's 'html', unused by MkDocs 1.6, keeps the set-aside comment).
+    assert [(t["level"], t["id"], t["name"]) for t in ours.toc_tokens] == [
+        (t["level"], t["id"], t["name"]) for t in plain.toc_tokens
+    ]
     assert "<!--" not in theirs and 'id="fnref3:ref-a"' in theirs and "<em>note</em>" in theirs
     assert after.fill(html) == theirs.replace('class="footnote"', 'class="footnote" data-search-exclude=""')
 
