@@ -89,7 +89,7 @@ class State:
     command: str = "build"
     citations: dict[str, list[tuple[str, int]]] = {}
     cited_by: dict[str, list[reference_list.Citer]] = defaultdict(list)
-    cards: list[social_cards.Card] = []
+    cards: social_cards.CardWriter | None = None
 
 
 def _fail(problems: list[str]) -> None:
@@ -113,7 +113,8 @@ def on_startup(command, dirty):
 def on_config(config):
     """Read references.bib strictly before mkdocs-bibtex does."""
     State.bib, State.formatter, State.entries, State.citations = None, None, None, {}
-    State.cited_by, State.cards = defaultdict(list), []
+    State.cited_by = defaultdict(list)
+    State.cards = social_cards.CardWriter(Path(config.config_file_path).parent / ".cache" / "cards")
     resolver = config.plugins["bibtex"].config
     if resolver.footnote_format != FOOTNOTE_PREFIX + "{key}":
         _fail(
@@ -295,7 +296,8 @@ def on_page_context(context, page, config, nav):
         if page.file.generated_by:
             page.meta["kb"]["image"] = ""  # /changes/ pages: no link-preview card of their own
         else:
-            State.cards.append(
+            assert State.cards is not None
+            State.cards.add(
                 social_cards.Card(
                     page_meta.page_slug(page.url), page.meta["kb"]["title"], section, config.site_name
                 )
@@ -344,7 +346,6 @@ def on_post_build(config):
         except snapshots.SnapshotError as error:
             _fail([str(error)])
         log.info(f"Release snapshots under /{snapshots.PREFIX}/: {', '.join(tags)}")
-    drawn, reused = social_cards.write_cards(
-        State.cards, site / "assets" / "cards", root / ".cache" / "cards"
-    )
+    assert State.cards is not None
+    drawn, reused = State.cards.finish(site / "assets" / "cards")
     log.info(f"Social cards: {drawn} drawn, {reused} reused from .cache/cards")

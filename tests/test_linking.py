@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import citation_coverage  # noqa: E402
 import kb_references  # noqa: E402
 import published_anchors  # noqa: E402
+import social_cards  # noqa: E402
 
 
 def soup(site: Path, page: str) -> BeautifulSoup:
@@ -179,6 +180,33 @@ def test_social_cards_are_redrawn_only_when_their_page_changes(scratch_project: 
         encoding="utf-8",
     )
     assert drawn(build(scratch_project, tmp_path / "c")) == (1, len(ALL_PAGES) - 1)
+
+
+def test_card_writer_draws_a_shared_card_once_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    writer = social_cards.CardWriter(cache)
+    first = social_cards.Card("first", "A title", "Topic", "Site")
+    second = social_cards.Card("second", "A title", "Topic", "Site")  # the same card for another page
+    writer.add(first)
+    writer.add(second)
+    assert writer.finish(out) == (1, 1)
+    assert (out / "first.png").read_bytes() == (out / "second.png").read_bytes()
+    assert Image.open(out / "first.png").size == (social_cards.WIDTH, social_cards.HEIGHT)
+    assert [path.name for path in cache.iterdir()] == [f"{first.digest}.png"]
+
+
+def test_card_writer_reports_a_card_that_fails_to_draw(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(card: social_cards.Card) -> Image.Image:
+        raise OSError("no space left")
+
+    monkeypatch.setattr(social_cards, "draw", broken)
+    writer = social_cards.CardWriter(tmp_path / "cache")
+    writer.add(social_cards.Card("page", "A title", "Topic", "Site"))
+    with pytest.raises(OSError, match="no space left"):
+        writer.finish(tmp_path / "out")
+    assert list((tmp_path / "cache").iterdir()) == []  # nothing half-written is kept
 
 
 def anchor_redirects() -> dict[str, str]:
