@@ -140,7 +140,9 @@ def on_config(config):
     config.markdown_extensions[:] = [
         e for e in config.markdown_extensions if type(e).__name__ not in ours
     ] + [
-        citation_markers.FinalFootnoteNumbers(final_entry=reference_entries.is_placeholder),
+        citation_markers.FinalFootnoteNumbers(
+            final_entry=reference_entries.is_placeholder, set_aside=State.after_search.defer
+        ),
         search_scope.ReferenceListOutOfSearch(State.after_search),
     ]
     return config

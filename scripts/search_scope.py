@@ -12,11 +12,12 @@ Material's search parses the HTML of every page, and these lists were most of it
 merely marked with ``data-search-exclude``: ``AfterSearch`` keeps such HTML aside, leaves a comment
 in its place, and ``fill`` puts it back in the finished page (``on_post_page``), after the search
 plugin has read the page. ``ReferenceListOutOfSearch`` is the Markdown extension that sets aside the
-footnotes ``div`` and the markers that Python-Markdown builds, rendered as Markdown would render them,
-as soon as the footnotes extension has finished with them. The treeprocessors that run later (the table
-of contents, abbreviations, attribute lists, MkDocs' anchors and links) no longer walk them: at ten times
-the site, 'abbr' visited 88,000 elements, against 21,000 on the same pages without citations. None of
-them has anything to do in a marker or a reference list, whose links the built-site tests check.
+footnotes ``div`` that Python-Markdown builds, rendered as Markdown would render it, as soon as the
+footnotes extension has finished with it; ``citation_markers`` sets each marker aside as it is made.
+The treeprocessors that run later (the table of contents, abbreviations, attribute lists, MkDocs'
+anchors and links) no longer walk them: at ten times the site, 'abbr' visited 88,000 elements, against
+21,000 on the same pages without citations. None of them has anything to do in a marker or a reference
+list, whose links the built-site tests check.
 """
 
 from __future__ import annotations
@@ -31,11 +32,10 @@ from markupsafe import Markup
 
 # After the footnotes extension has added its back-links ('footnote-duplicate', 15), before 'prettify' (10),
 # 'attr_list' (8), 'abbr' (7), 'toc' (5) and MkDocs' own (5 to 0): those walk every element of the page,
-# and the markers and back-links are most of them. Nothing they do applies to a marker or a reference list.
+# and the back-links are many of them. Nothing they do applies to a reference list.
 PRIORITY = 14
 MARKER = "kb:after-search "
 MARKED = re.compile(r"<!--" + re.escape(MARKER) + r"(\d+)-->")
-_SPLIT = "kb:split"  # between the pieces serialized together; no marker or list can contain it
 
 
 class AfterSearch:
@@ -63,62 +63,38 @@ def _is_reference_list(element: etree.Element) -> bool:
     return element.tag == "div" and "footnote" in (element.get("class") or "").split()
 
 
-def _is_citation_marker(element: etree.Element) -> bool:
-    """The superscript number that Python-Markdown's footnotes extension puts where ``[@key]`` was."""
-    return element.tag == "sup" and (element.get("id") or "").startswith("fnref")
-
-
 class _DeferReferenceList(Treeprocessor):
     def __init__(self, md: Markdown, after_search: AfterSearch) -> None:
         super().__init__(md)
         self.after_search = after_search
 
     def run(self, root: etree.Element) -> None:
-        found: list[tuple[etree.Element, int, etree.Element]] = []
         for parent in root.iter():
             for index, child in enumerate(parent):
                 if _is_reference_list(child):
-                    child.set("data-search-exclude", "")  # should it ever reach the search plugin
-                    # 'prettify' runs after this, so the list gets its line breaks here.
-                    holder = etree.Element("div")
-                    holder.append(child)
-                    PrettifyTreeprocessor(self.md).run(holder)
-                elif not _is_citation_marker(child):
-                    continue
-                found.append((parent, index, child))
-        if not found:
-            return
-        # One serialization for the whole page: the pieces, each followed by a separating comment.
+                    self._set_aside(parent, index, child)
+                    return  # one list a page
+
+    def _set_aside(self, parent: etree.Element, index: int, div: etree.Element) -> None:
+        div.set("data-search-exclude", "")  # should it ever reach the search plugin
+        # 'prettify' runs after this, so the list gets its line breaks here.
         holder = etree.Element("div")
-        tails = []
-        for _, _, child in found:
-            tails.append(child.tail)
-            child.tail = None  # the text after it stays in the page
-            holder.append(child)
-            holder.append(etree.Comment(_SPLIT))
-        pieces = self.md.serializer(holder).split(f"<!--{_SPLIT}-->")[:-1]
-        pieces[0] = pieces[0].removeprefix("<div>")
-        # Each piece leaves the tree for a placeholder in the text around it, through Python-Markdown's
-        # own store of raw HTML: 'toc' and the others that run later expect no comments in the tree.
-        placeholders = []
-        for (_, _, child), html in zip(found, pieces, strict=True):
-            if _is_reference_list(child):  # a marker is a number and a link, with nothing stashed
-                for postprocessor in self.md.postprocessors:
-                    html = postprocessor.run(html)
-            placeholders.append(self.md.htmlStash.store(self.after_search.defer(html)))
-        for (parent, index, child), tail, placeholder in reversed(
-            list(zip(found, tails, placeholders, strict=True))
-        ):
-            # Its own text after it, then what the pieces after it, already removed, left on it.
-            text = placeholder + (tail or "") + (child.tail or "")
-            if _is_reference_list(child):
-                text = "\n" + text  # on a line of its own, as 'prettify' would have put it
-            if index:
-                before = parent[index - 1]
-                before.tail = (before.tail or "") + text
-            else:
-                parent.text = (parent.text or "") + text
-            del parent[index]
+        holder.append(div)
+        PrettifyTreeprocessor(self.md).run(holder)
+        tail, div.tail = div.tail, None  # the text after it stays in the page
+        html = self.md.serializer(div)
+        for postprocessor in self.md.postprocessors:
+            html = postprocessor.run(html)
+        # The list leaves the tree for a placeholder in the text around it, through Python-Markdown's own
+        # store of raw HTML: 'toc' and the others that run later expect no comments in the tree.
+        # On a line of its own, as 'prettify' would have put it.
+        text = "\n" + self.md.htmlStash.store(self.after_search.defer(html)) + (tail or "")
+        if index:
+            before = parent[index - 1]
+            before.tail = (before.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        del parent[index]
 
 
 class ReferenceListOutOfSearch(Extension):

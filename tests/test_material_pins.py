@@ -102,7 +102,9 @@ def test_citation_extensions_leave_python_markdowns_output_as_it_is() -> None:
     ours = markdown.Markdown(
         extensions=[
             *EXTENSIONS,
-            citation_markers.FinalFootnoteNumbers(final_entry=reference_entries.is_placeholder),
+            citation_markers.FinalFootnoteNumbers(
+                final_entry=reference_entries.is_placeholder, set_aside=after.defer
+            ),
             search_scope.ReferenceListOutOfSearch(after),
         ]
     )
@@ -118,6 +120,19 @@ def test_citation_extensions_leave_python_markdowns_output_as_it_is() -> None:
     ]
     assert "<!--" not in theirs and 'id="fnref3:ref-a"' in theirs and "<em>note</em>" in theirs
     assert after.fill(html) == theirs.replace('class="footnote"', 'class="footnote" data-search-exclude=""')
+
+
+def test_back_link_ids_match_python_markdowns_for_many_uses_and_a_second_page() -> None:
+    """``_LinearRefs`` resumes the search for a free id; the ids and back-links must not change."""
+    source = "".join(f"Use {n}.[^a]{'[^b]' * (n % 2)}\n\n" for n in range(7)) + "[^a]: A.\n[^b]: B.\n"
+    ours = markdown.Markdown(extensions=["footnotes", citation_markers.FinalFootnoteNumbers()])
+    theirs = markdown.Markdown(extensions=["footnotes"])
+    for _ in range(2):  # the same converters again, after 'reset'
+        html = ours.convert(source)
+        assert html == theirs.convert(source)
+        assert 'href="#fnref7:a"' in html and 'id="fnref3:b"' in html and "fnref8" not in html
+        ours.reset()
+        theirs.reset()
 
 
 def test_a_final_entry_is_not_parsed_as_markdown() -> None:
