@@ -33,6 +33,7 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 CITATION = re.compile(r"\[@[^\]]*\]")
 WORD = re.compile(r"[A-Za-z0-9α-ω][\w'.%/-]*")
+MARKUP = re.compile(r"<[^>]+>|[*_`|{}#]")
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Coverage:
 def _prose_words(text: str) -> int:
     text = CITATION.sub(" ", text)
     text = LINK.sub(r"\1", text)
-    text = re.sub(r"<[^>]+>|[*_`|{}#]", " ", text)
+    text = MARKUP.sub(" ", text)
     return len(WORD.findall(text))
 
 

@@ -206,11 +206,13 @@ def find_citations(markdown: str, path: str) -> tuple[list[CitationUse], list[st
             f"{path}:{line_of(markdown, match.start())}: '[{match.group(1)}](...)' is a link whose text mkdocs-bibtex "
             "reads as a citation: cite with [@key], or take the '@' out of the link text"
         )
+    line, counted_to = 1, 0  # count newlines as the matches go: linear in the size of the page
     for match in CITE_BLOCK.finditer(markdown):
         inner = match.group(1)
         if EMAIL.search(inner):
             continue
-        line = line_of(markdown, match.start())
+        line += markdown.count("\n", counted_to, match.start())
+        counted_to = match.start()
         parts = [part.strip() for part in inner.split(";")]
         keys = [CITE_KEY.match(part) for part in parts]
         if not all(keys):

@@ -53,17 +53,23 @@ def lines(markdown: str) -> list[Line]:
 
 def outside_code(text: str) -> str:
     """A line with its inline code spans blanked out (same length, so offsets still hold)."""
+    if "`" not in text:  # most lines: no code span, nothing to search
+        return text
     return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def protect_code(markdown: str) -> str:
     """Swap '@' inside code for AT_IN_CODE."""
+    if "@" not in markdown:
+        return markdown
     out = []
     for line in lines(markdown):
         if line.in_code:
             out.append(line.text.replace("@", AT_IN_CODE))
-        else:
+        elif "`" in line.text:
             out.append(CODE_SPAN.sub(lambda m: m.group(0).replace("@", AT_IN_CODE), line.text))
+        else:  # most lines: no code span, nothing to search
+            out.append(line.text)
     return "\n".join(out)
 
 
