@@ -198,15 +198,19 @@ def test_card_writer_draws_a_shared_card_once_and_leaves_no_partial_file(tmp_pat
 def test_card_writer_reports_a_card_that_fails_to_draw(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(card: social_cards.Card) -> Image.Image:
-        raise OSError("no space left")
+    class HalfWritten:
+        """A card whose file is cut off part-way (say, a full disk)."""
 
-    monkeypatch.setattr(social_cards, "draw", broken)
+        def save(self, path: str, format: str) -> None:
+            Path(path).write_bytes(b"\x89PNG partial")
+            raise OSError("no space left")
+
+    monkeypatch.setattr(social_cards, "draw", lambda card: HalfWritten())
     writer = social_cards.CardWriter(tmp_path / "cache")
     writer.add(social_cards.Card("page", "A title", "Topic", "Site"))
     with pytest.raises(OSError, match="no space left"):
         writer.finish(tmp_path / "out")
-    assert list((tmp_path / "cache").iterdir()) == []  # nothing half-written is kept
+    assert list((tmp_path / "cache").iterdir()) == []  # the next build draws it again
 
 
 def anchor_redirects() -> dict[str, str]:
