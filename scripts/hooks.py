@@ -10,7 +10,7 @@ business. Problems stop the build with one line each, ``path:line: message``, th
 - ``reference_list``: cited-by and the /references/ page; ``page_meta``: link previews, review state.
 - ``drug_data``: data/metreleptin.yaml checked against its JSON Schema; ``data_render`` puts it in pages.
 - ``search_scope``: keeps citation markers, reference lists and cited-by lists out of search (put back in
-  ``on_post_page``); ``citation_markers``: markers become raw HTML as they are made, entries stay unparsed.
+  ``on_post_page``); search reads each reference on /references/ as a section of its own; ``citation_markers``: markers become raw HTML as they are made, entries stay unparsed.
 - ``citation_coverage``, ``social_cards``; ``templates`` renders our HTML with autoescape.
 
 Order matters: MkDocs runs hooks after plugins for the same event, so the events that must see
@@ -277,8 +277,8 @@ def on_page_content(html_text, page, config, files):
 def on_page_context(context, page, config, nav):
     """Per-page metadata for the templates; the page list and the reference list once every page is read.
 
-    Runs before the search plugin indexes the page, so the page list and the references on
-    /references/ are searchable; each entry's cited-by list is set aside until ``on_post_page``.
+    Runs before the search plugin indexes the page, so the page list is searchable, and so is each
+    reference on /references/, as a section of its own; the list itself waits until ``on_post_page``.
     """
     on = page_meta.today()
     if page.meta.get("reviewed"):
@@ -313,12 +313,11 @@ def on_page_context(context, page, config, nav):
         assert State.bib is not None and State.entries is not None and State.after_search is not None
         page.content = page.content.replace(
             REFERENCE_LIST_MARKER,
-            reference_list.reference_list_html(
-                State.bib,
-                State.cited_by,
-                "../" * page.url.count("/"),
-                State.entries.html,
-                State.after_search.defer,
+            State.after_search.instead(
+                reference_list.reference_list_html(
+                    State.bib, State.cited_by, "../" * page.url.count("/"), State.entries.html
+                ),
+                reference_list.reference_search_html(State.bib, State.entries.html),
             ),
         )
     return context

@@ -60,6 +60,23 @@ def name_list(people: list[Person]) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
+def citation_label(entry: Entry) -> str:
+    """How a reader names the reference: 'Brown et al. 2017', 'Myers and Leibel 2010', 'Orphanet'.
+
+    Family names only (an organisation is its whole name); the title when there is no author.
+    """
+    people = entry.persons.get("author", [])
+    names = [" ".join(latex_text(part) for part in person.last_names) for person in people[:3]]
+    if not names:
+        return latex_text(entry.fields.get("title", "")).strip()
+    if len(people) > 2 or names[-1] == "others":
+        label = f"{names[0]} et al."
+    else:
+        label = " and ".join(names)
+    year = latex_text(entry.fields.get("year", "")).strip()
+    return f"{label} {year}" if year else label
+
+
 @dataclass(frozen=True)
 class Part:
     """A run of text in a reference: plain, emphasised, or a link."""

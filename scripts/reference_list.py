@@ -16,6 +16,7 @@ from functools import cache
 from markupsafe import Markup
 
 import kb_references as refs
+import reference_format
 import templates
 
 
@@ -61,20 +62,22 @@ def _badge(evidence: str, label: str) -> Markup:
     return templates.render("evidence-badge.html", evidence=evidence, label=label)
 
 
+def _sorted(bib: refs.Bibliography) -> list[tuple[str, refs.Entry]]:
+    return sorted(bib.entries.items(), key=lambda item: refs.sort_key(item[1]))
+
+
 def reference_list_html(
     bib: refs.Bibliography,
     cited_by: dict[str, list[Citer]],
     base: str,
     entry_html: Callable[[str], Markup],
-    after_search: Callable[[str], Markup] = Markup,
 ) -> Markup:
     """The full list for /references/: sorted by first author, with cited-by links, and its filter.
 
-    ``entry_html(key)`` is the reference as rendered once per build (``reference_entries``);
-    ``after_search`` sets each cited-by list aside until search has indexed the page (``search_scope``).
+    ``entry_html(key)`` is the reference as rendered once per build (``reference_entries``).
     """
     entries = []
-    for key, entry in sorted(bib.entries.items(), key=lambda item: refs.sort_key(item[1])):
+    for key, entry in _sorted(bib):
         pages: dict[str, list[Citer]] = defaultdict(list)
         for citer in cited_by.get(key, []):
             pages[citer.page_url].append(citer)
@@ -106,6 +109,15 @@ def reference_list_html(
         for value, (_, long) in refs.EVIDENCE_TYPES.items()
         if counts[value]
     ]
-    return templates.render(
-        "reference-list.html", entries=entries, filter_boxes=boxes, after_search=after_search
-    )
+    return templates.render("reference-list.html", entries=entries, filter_boxes=boxes)
+
+
+def reference_search_html(bib: refs.Bibliography, entry_html: Callable[[str], Markup]) -> Markup:
+    """What search indexes in place of the list: each reference a section of its own, named like
+    'Brown et al. 2017' and linked to its entry, so a search shows the references that match,
+    not the whole list (``search_scope.AfterSearch.instead``). Never published."""
+    entries = [
+        {"key": key, "label": reference_format.citation_label(entry), "html": entry_html(key)}
+        for key, entry in _sorted(bib)
+    ]
+    return templates.render("reference-search.html", entries=entries)

@@ -6,7 +6,10 @@ and they were nearly half of the index. The citation markers in the text (supers
 left out too: a search for "10" matched every sentence that cites reference 10, and the numbers ran
 into the words of search results ("147¹¹⁰ amino acids"). On /references/, the "Cited by" list under each entry
 repeated page titles and section names ("Introduction", "Dosing") 165 times, so a search for a
-section name found the reference list. The references themselves stay searchable on /references/.
+section name found the reference list. The references themselves stay searchable on /references/,
+each as a section of its own: the whole list as one section was one search result 14,000 pixels tall,
+and laying it out delayed the results by about 40 ms. ``instead`` gives search that version of the
+list (headings the search plugin splits at, each with the entry's id) and readers the real one.
 
 Material's search parses the HTML of every page, and these lists were most of it. So they are not
 merely marked with ``data-search-exclude``: ``AfterSearch`` keeps such HTML aside, leaves a comment
@@ -35,7 +38,11 @@ from markupsafe import Markup
 # and the back-links are many of them. Nothing they do applies to a reference list.
 PRIORITY = 14
 MARKER = "kb:after-search "
-MARKED = re.compile(r"<!--" + re.escape(MARKER) + r"(\d+)-->")
+SEARCH_ONLY, SEARCH_ONLY_END = "<!--kb:search-only-->", "<!--kb:search-only-end-->"
+# A marker, and what search indexes in the published HTML's place when there is such a thing (``instead``).
+MARKED = re.compile(
+    r"<!--" + re.escape(MARKER) + r"(\d+)-->(?:" + SEARCH_ONLY + r".*?" + SEARCH_ONLY_END + r")?", re.DOTALL
+)
 
 
 class AfterSearch:
@@ -50,6 +57,10 @@ class AfterSearch:
         self._count += 1
         self._html[self._count] = str(html)
         return Markup(f"<!--{MARKER}{self._count}-->")
+
+    def instead(self, html: str, searchable: str) -> Markup:
+        """``searchable`` until search has indexed the page, then ``html`` (which search never sees)."""
+        return Markup(f"{self.defer(html)}{SEARCH_ONLY}{searchable}{SEARCH_ONLY_END}")
 
     def fill(self, page_html: str) -> str:
         """The page with every piece set aside for it back in place."""

@@ -88,6 +88,10 @@ SEARCHES = [
     ("CAS number", "", None),
     ("molecular formula", "", None),
     ("DB09046", "", None),
+    # An author's name finds each of their references on its own, linked to the entry.
+    ("Farooqi", "references/", "farooqi2002beneficial"),
+    ("Leibel", "references/", "myers2010obesity"),
+    ("ClinicalTrials.gov", "references/", None),
 ]
 
 # The domain's vocabulary with hyphens, slashes and dots (tokenized by Material's search; see kb.js 4).

@@ -122,6 +122,14 @@ def test_html_set_aside_from_search_is_put_back_once() -> None:
     assert after.fill("<p>plain</p>") == "<p>plain</p>"
 
 
+def test_search_indexes_one_thing_and_readers_get_another() -> None:
+    after = search_scope.AfterSearch()
+    marker = after.defer("<p>marker</p>")
+    page = f"<p>a{marker}</p>{after.instead('<ol><li>Published</li></ol>', '<h2 id=k>Searched</h2><p>x</p>')}<p>b</p>"
+    assert "Searched" in page and "Published" not in page  # what the search plugin reads
+    assert after.fill(page) == "<p>a<p>marker</p></p><ol><li>Published</li></ol><p>b</p>"
+
+
 def test_mkdocs_bibtex_reuses_the_parsed_bibliography(tmp_path: Path) -> None:
     import mkdocs_bibtex.registry as registry
 
@@ -315,3 +323,25 @@ def test_references_decode_latex_and_escape_what_the_bib_file_says() -> None:
     assert formatter.text("x").startswith(
         "D. Araújo-Vilar, A. Smith et al. Leptin *and* [brackets] <b>bold</b>"
     )
+
+
+@pytest.mark.parametrize(
+    "authors,year,label",
+    [
+        ("Brown, Rebecca J.", "2017", "Brown 2017"),
+        ("Myers, Martin G. and Leibel, Rudolph L.", "2010", "Myers and Leibel 2010"),
+        ("Oral, Elif A. and Simha, Vinaya and Ruiz, Elena", "2002", "Oral et al. 2002"),
+        ("Oral, Elif A. and others", "2002", "Oral et al. 2002"),
+        ("Ara{\\'u}jo-Vilar, D.", "2019", "Araújo-Vilar 2019"),
+        ("{Shionogi \\& Co., Ltd.}", "", "Shionogi & Co., Ltd."),
+        ("", "2009", "Leptin in HIV"),  # no author: the title
+    ],
+)
+def test_a_reference_is_named_by_family_names_and_year(authors: str, year: str, label: str) -> None:
+    fields = "".join(
+        f"  {name} = {{{value}}},\n"
+        for name, value in [("author", authors), ("title", "Leptin in {{HIV}}"), ("year", year)]
+        if value
+    )
+    bib, _ = refs.parse_bibliography(f"@misc{{x,\n{fields}}}\n")
+    assert reference_format.citation_label(bib.entries["x"]) == label

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 
+import reference_format  # scripts/, on the path from conftest
 from conftest import ALL_PAGES, ROOT, SITE_URL, TOPIC_PAGES
 
 
@@ -258,6 +259,19 @@ def test_reference_lists_stay_out_of_search_but_the_references_page_is_searchabl
     references = soup(page_file(site, "references"))
     entries = references.select("li.kb-reference")
     assert entries and all(entry.select_one("details.kb-cited-by li a[href]") for entry in entries)
+    # Each reference is a search result of its own, named like "Brown et al. 2017" and linked to its entry,
+    # so a search shows the references that match, not the whole list.
+    bib = parse_file(ROOT / "references.bib").entries
+    by_key = {d["location"].split("#")[1]: d for d in docs if d["location"].startswith("references/#")}
+    assert sorted(by_key) == sorted(entry["id"] for entry in entries) == sorted(bib)
+    for entry in entries:
+        doc = by_key[entry["id"]]
+        title = BeautifulSoup(doc["title"], "html.parser").get_text()  # Material's index holds HTML
+        assert title == reference_format.citation_label(bib[entry["id"]]), doc
+        assert " ".join(BeautifulSoup(doc["text"], "html.parser").get_text().split()) == " ".join(
+            entry.p.get_text().split()
+        )
+    assert max(len(d["text"]) for d in docs if d["location"].startswith("references/")) < 2000
 
 
 def test_no_placeholder_is_left_in_a_published_page(site: Path) -> None:
@@ -265,3 +279,4 @@ def test_no_placeholder_is_left_in_a_published_page(site: Path) -> None:
     for html in site.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
         assert "kbreferenceentry" not in text and "kb:after-search" not in text, html
+        assert "kb:search-only" not in text, html
