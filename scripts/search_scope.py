@@ -41,7 +41,7 @@ MARKER = "kb:after-search "
 SEARCH_ONLY, SEARCH_ONLY_END = "<!--kb:search-only-->", "<!--kb:search-only-end-->"
 # A marker, and what search indexes in the published HTML's place when there is such a thing (``instead``).
 MARKED = re.compile(
-    r"<!--" + re.escape(MARKER) + r"(\d+)-->(?:" + SEARCH_ONLY + r".*?" + SEARCH_ONLY_END + r")?", re.DOTALL
+    rf"<!--{re.escape(MARKER)}(\d+)-->(?:{re.escape(SEARCH_ONLY)}.*?{re.escape(SEARCH_ONLY_END)})?", re.DOTALL
 )
 
 
