@@ -259,6 +259,10 @@ def test_reference_lists_stay_out_of_search_but_the_references_page_is_searchabl
     references = soup(page_file(site, "references"))
     entries = references.select("li.kb-reference")
     assert entries and all(entry.select_one("details.kb-cited-by li a[href]") for entry in entries)
+    for entry in entries:  # "Cited by 1 page", "Cited by 2 pages"
+        count = len(entry.select("details.kb-cited-by > ul > li"))
+        summary = entry.select_one("details.kb-cited-by summary").get_text()
+        assert summary == f"Cited by {count} page{'' if count == 1 else 's'}", summary
     # Each reference is a search result of its own, named like "Brown et al. 2017" and linked to its entry,
     # so a search shows the references that match, not the whole list.
     bib = parse_file(ROOT / "references.bib").entries
