@@ -10,7 +10,8 @@ business. Problems stop the build with one line each, ``path:line: message``, th
 - ``reference_list``: cited-by and the /references/ page; ``page_meta``: link previews, review state.
 - ``drug_data``: data/metreleptin.yaml checked against its JSON Schema; ``data_render`` puts it in pages.
 - ``search_scope``: keeps citation markers, reference lists and cited-by lists out of search (put back in
-  ``on_post_page``); search reads each reference on /references/ as a section of its own; ``citation_markers``: markers become raw HTML as they are made, entries stay unparsed.
+  ``on_post_page``); search reads each reference on /references/ as a section of its own.
+- ``citation_markers``: markers become raw HTML as they are made, entries stay unparsed.
 - ``citation_coverage``, ``social_cards``; ``templates`` renders our HTML with autoescape.
 
 Order matters: MkDocs runs hooks after plugins for the same event, so the events that must see
