@@ -13,6 +13,7 @@ business. Problems stop the build with one line each, ``path:line: message``, th
   ``on_post_page``); search reads each reference on /references/ as a section of its own.
 - ``citation_markers``: markers become raw HTML as they are made, entries stay unparsed.
 - ``citation_coverage``, ``social_cards``; ``templates`` renders our HTML with autoescape.
+- ``heap``: the garbage collector leaves what lives for the whole build (the bibliography) alone.
 
 Order matters: MkDocs runs hooks after plugins for the same event, so the events that must see
 ``[@key]`` before mkdocs-bibtex turns it into ``[^ref-key]`` carry a higher ``event_priority``.
@@ -32,6 +33,7 @@ import citation_coverage
 import citation_markers
 import data_render
 import drug_data
+import heap
 import kb_references as refs
 import page_markdown
 import page_meta
@@ -49,11 +51,14 @@ import social_cards
 import templates
 
 # `make serve` loads this file afresh on every rebuild, but Python keeps the modules it imports:
-# reload them (dependencies first) so that edits to scripts/*.py take effect without a restart.
+# from the second load on, reload them (dependencies first) so that edits to scripts/*.py take effect
+# without a restart. The first load has only just imported them (reloading them anyway cost ~70 ms).
+_RELOAD = getattr(templates, "kb_loaded_by_hooks", False)
 for _module in (
     templates,
     page_markdown,
     refs,
+    heap,
     drug_data,
     data_render,
     reference_format,
@@ -71,7 +76,9 @@ for _module in (
     social_cards,
     site_output,
 ):
-    importlib.reload(_module)
+    if _RELOAD:
+        importlib.reload(_module)
+    _module.kb_loaded_by_hooks = True  # type: ignore[attr-defined]
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
@@ -113,6 +120,7 @@ def on_startup(command, dirty):
 @event_priority(100)
 def on_config(config):
     """Read references.bib strictly before mkdocs-bibtex does."""
+    heap.release()  # a previous build's objects (`make serve`)
     State.bib, State.formatter, State.entries, State.citations = None, None, None, {}
     State.cited_by = defaultdict(list)
     State.cards = social_cards.CardWriter(Path(config.config_file_path).parent / ".cache" / "cards")
@@ -146,6 +154,7 @@ def on_config(config):
         ),
         search_scope.ReferenceListOutOfSearch(State.after_search),
     ]
+    heap.settle()
     return config
 
 
@@ -332,6 +341,7 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     """Link-preview cards (unchanged ones from .cache/cards); no source maps; pages due for review."""
+    heap.release()
     root = Path(config.config_file_path).parent
     site = Path(config.site_dir)
     site_output.prune_source_maps(site)

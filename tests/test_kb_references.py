@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import citation_coverage  # noqa: E402
+import heap  # noqa: E402
 import hooks  # noqa: E402
 import kb_references as refs  # noqa: E402
 import page_markdown  # noqa: E402
@@ -128,6 +131,26 @@ def test_search_indexes_one_thing_and_readers_get_another() -> None:
     page = f"<p>a{marker}</p>{after.instead('<ol><li>Published</li></ol>', '<h2 id=k>Searched</h2><p>x</p>')}<p>b</p>"
     assert "Searched" in page and "Published" not in page  # what the search plugin reads
     assert after.fill(page) == "<p>a<p>marker</p></p><ol><li>Published</li></ol><p>b</p>"
+
+
+def test_what_lives_for_the_build_is_left_out_of_collections_until_it_ends() -> None:
+    class Node:
+        pass
+
+    node = Node()
+    node.itself = node  # a cycle: only the collector can free it
+    alive = weakref.ref(node)
+    try:
+        assert heap.settle() > 0
+        del node
+        gc.collect()
+        assert alive() is not None  # settled: no collection walks it
+        heap.release()
+        assert gc.get_freeze_count() == 0
+        gc.collect()
+        assert alive() is None  # released: the next build's collections free it
+    finally:
+        gc.unfreeze()
 
 
 def test_mkdocs_bibtex_reuses_the_parsed_bibliography(tmp_path: Path) -> None:
