@@ -7,7 +7,8 @@ a card is drawn again only when its page's title or section (or this design) cha
 ``CardWriter`` draws each card in a worker thread as soon as its page is known, as Material's social
 plugin does, while MkDocs goes on building pages: Pillow lets go of Python's lock while it draws
 and compresses. At ten times the site, drawing the cards one after another at the end took about
-0.7 s (23 cards at about 30 ms each); two threads took 0.45 s on their own.
+0.7 s (23 cards at about 30 ms each); two threads took 0.45 s on their own. The threads are one
+fewer than the machine's cores, so that MkDocs keeps a core of its own.
 """
 
 from __future__ import annotations
@@ -77,9 +78,12 @@ def _draw_into(card: Card, cached: Path) -> None:
 class CardWriter:
     """Cards drawn in the background while the site is built, then copied into it by ``finish``."""
 
-    def __init__(self, cache_dir: Path, workers: int = 2) -> None:
+    def __init__(self, cache_dir: Path, workers: int | None = None) -> None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         self.cache_dir = cache_dir
+        # One core stays with the build: on two cores, two threads compressing at once (without
+        # Python's lock) and MkDocs' own thread would be three runnable threads for two cores.
+        workers = workers or max(1, (os.cpu_count() or 2) - 1)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kb-card")
         self._cards: list[Card] = []
         self._drawing: dict[str, Future[None]] = {}
