@@ -586,7 +586,7 @@ def main() -> int:
             budgets.append(
                 (
                     f"build at 10x <= {BUDGET_BUILD_RATIO}x MkDocs + Material alone ({row['time_ratio']}x time, "
-                    f"pairs {', '.join(f'{ratio}x' for ratio in row.get('time_ratios', []))}; "
+                    f"pairs {', '.join(f'{ratio}x' for ratio in row['time_ratios'])}; "
                     f"{row['memory_ratio']}x memory)",
                     row["time_ratio"] <= BUDGET_BUILD_RATIO,
                 )

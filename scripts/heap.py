@@ -5,7 +5,7 @@ persons). CPython's full collections walk every object it tracks, so each one wa
 bibliography again: at ten times the site, five full collections took 0.47-0.58 s of the build,
 against 0.06 s for MkDocs and Material alone on the same pages. ``settle`` moves everything alive
 once the configuration and the bibliography are read into the permanent generation
-(``gc.freeze``), which collections skip; that cut those five to 0.15 s. Reference counting still
+(``gc.freeze``), which collections skip; that cut those five to 0.15-0.20 s. Reference counting still
 frees whatever is dropped. ``release`` hands those objects back to the collector when a build ends
 and before the next one reads the bibliography (``make serve`` rebuilds in one process), so a
 previous build's cycles are collected.
