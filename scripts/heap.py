@@ -9,6 +9,11 @@ once the configuration and the bibliography are read into the permanent generati
 frees whatever is dropped. ``release`` hands those objects back to the collector when a build ends
 and before the next one reads the bibliography (``make serve`` rebuilds in one process), so a
 previous build's cycles are collected.
+
+When the process ends, CPython's teardown runs full collections over whatever is still alive: at
+ten times the site that took 0.40-0.49 s after the build was done, against 0.13 s for MkDocs and
+Material alone. ``on_shutdown`` settles once more, so the teardown frees what is left by reference
+counting and walks none of it (0.03-0.04 s). Cycles left then are reclaimed with the process.
 """
 
 from __future__ import annotations

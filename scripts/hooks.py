@@ -13,7 +13,8 @@ business. Problems stop the build with one line each, ``path:line: message``, th
   ``on_post_page``); search reads each reference on /references/ as a section of its own.
 - ``citation_markers``: markers become raw HTML as they are made, entries stay unparsed.
 - ``citation_coverage``, ``social_cards``; ``templates`` renders our HTML with autoescape.
-- ``heap``: the garbage collector leaves what lives for the whole build (the bibliography) alone.
+- ``heap``: the garbage collector leaves what lives for the whole build (the bibliography) alone,
+  and the interpreter's teardown leaves what the build leaves.
 
 Order matters: MkDocs runs hooks after plugins for the same event, so the events that must see
 ``[@key]`` before mkdocs-bibtex turns it into ``[^ref-key]`` carry a higher ``event_priority``.
@@ -337,6 +338,11 @@ def on_post_page(output, page, config):
     """The page's reference list, with each reference, back in place: search has indexed the page without it."""
     assert State.entries is not None and State.after_search is not None
     return State.entries.fill(State.after_search.fill(output))
+
+
+def on_shutdown():
+    """The process ends next: its teardown need not walk what the build leaves (see ``heap``)."""
+    heap.settle()
 
 
 def on_post_build(config):
