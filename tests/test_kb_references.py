@@ -153,6 +153,15 @@ def test_what_lives_for_the_build_is_left_out_of_collections_until_it_ends() -> 
         gc.unfreeze()
 
 
+def test_shutdown_leaves_the_build_out_of_the_teardown_collections() -> None:
+    gc.unfreeze()
+    try:
+        hooks.on_shutdown()  # MkDocs' last event: the process ends next
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_mkdocs_bibtex_reuses_the_parsed_bibliography(tmp_path: Path) -> None:
     import mkdocs_bibtex.registry as registry
 
