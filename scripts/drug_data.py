@@ -24,7 +24,7 @@ PUBLISHED_SCHEMA = "data/metreleptin.schema.json"
 LICENSE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """Safe YAML in which dates stay strings ("2014-02-24"), as JSON has no date type."""
 
 

@@ -64,6 +64,9 @@ CITE_BLOCK = re.compile(r"\[([^\[\]\n]*@[^\[\]\n]*)\](?!\()")
 CITE_KEY = re.compile(r"^@([\w-]+)$")
 LINKED_CITATION = re.compile(r"\[(@[^\[\]\n]*)\]\(")
 EMAIL = re.compile(r"[\w.%+-]+@[\w.-]+\.[A-Za-z]{2,}")
+# libyaml's safe parser when PyYAML is built with it (as its wheels are): front matter parses in a tenth
+# of the time of the pure-Python one, with the same results and error marks.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def line_of(text: str, offset: int) -> int:
@@ -254,7 +257,7 @@ def read_front_matter(source: str, path: str) -> tuple[dict, list[str]]:
     if not match:
         return {}, []
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = yaml.load(match.group(1), Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1  # +1 for the opening '---', +1 as lines count from 1
