@@ -230,7 +230,7 @@ def on_files(files, config):
 
 @event_priority(100)
 def on_page_markdown(markdown, page, config, files):
-    """Before the resolver: data tables, notes apart from references, References and cite box, code kept literal."""
+    """Before the resolver: data tables, notes apart from references, the References heading, code kept literal."""
     assert State.data is not None and State.release is not None
     markdown, problems = data_render.expand(markdown, State.data.facts, _path(config, page.file))
     _fail(problems)
@@ -251,23 +251,12 @@ def on_page_markdown(markdown, page, config, files):
         markdown = (
             f"{markdown.rstrip()}\n\n## References {{ data-search-exclude }}\n\n///Footnotes Go Here///\n"
         )
-        if page_registry.is_topic(page.meta):
-            markdown += page_markdown.protect_code(
-                page_meta.cite_this_page(
-                    str(page.meta.get("title") or page.title),
-                    page.canonical_url or page.url,
-                    page.url,
-                    page.meta["reviewed"],
-                    config.site_name,
-                    page.meta.get("kb_release"),
-                )
-            )
     page.meta["kb_headings"] = page_markdown.heading_count(markdown)
     return markdown
 
 
 def on_page_content(html_text, page, config, files):
-    """Put code's '@' back; remember which section cites each reference (for /references/)."""
+    """Put code's '@' back; remember which section cites each reference (for /references/); the cite box."""
     headings = len(reference_list.flat_toc(page.toc))
     if headings != page.meta.get("kb_headings", headings):
         _fail(
@@ -277,11 +266,29 @@ def on_page_content(html_text, page, config, files):
             ]
         )
     title = str(page.meta.get("title") or page.title)
-    for key, citer in reference_list.citers(
-        page.url, title, State.citations.get(page.file.src_uri, []), page.toc
-    ):
+    citations = State.citations.get(page.file.src_uri, [])
+    for key, citer in reference_list.citers(page.url, title, citations, page.toc):
         State.cited_by[key].append(citer)
-    return page_markdown.restore_code(html_text)
+    html_text = page_markdown.restore_code(html_text)
+    if citations and page_registry.is_topic(page.meta):
+        # The cite box ends the page, after its references: HTML from a template, not Markdown, and
+        # set aside from search, which has nothing to find in it.
+        assert State.after_search is not None
+        html_text += "\n" + str(  # str: Markup would escape the page it is added to
+            State.after_search.defer(
+                page_meta.cite_this_page(
+                    title,
+                    page.canonical_url or page.url,
+                    page.url,
+                    page.meta["reviewed"],
+                    config.site_name,
+                    page.meta.get("kb_release"),
+                    (config.mdx_configs.get("toc") or {}).get("permalink_title", "Permanent link"),
+                )
+            )
+        )
+        page_meta.add_to_toc(page.toc, "Cite this page", page_meta.CITE_ANCHOR)
+    return html_text
 
 
 @event_priority(100)

@@ -7,6 +7,7 @@ import json
 import os
 
 from markupsafe import Markup, escape
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 import templates
 
@@ -91,51 +92,62 @@ def page_list_html(pages, current_url: str, on: dt.date) -> Markup:
     return templates.render("page-list.html", rows=rows)
 
 
+CITE_ANCHOR = "cite-this-page"
+
+
+def add_to_toc(toc: TableOfContents, title: str, anchor: str) -> None:
+    """A section that the page's template adds, at the end of the page's table of contents."""
+    items = toc.items
+    if len(items) == 1 and items[0].level == 1:  # a page whose Markdown has its own h1 holds its h2s
+        items = items[0].children
+    items.append(AnchorLink(title, anchor, 2))
+
+
 def cite_this_page(
-    title: str, url: str, page_url: str, reviewed: dt.date, site: str, release: dict | None = None
-) -> str:
-    """The 'Cite this page' box (Markdown): citation and BibTeX with copy buttons, and the permanent link.
+    title: str,
+    url: str,
+    page_url: str,
+    reviewed: dt.date,
+    site: str,
+    release: dict | None = None,
+    permalink_title: str = "Permanent link",
+) -> Markup:
+    """The 'Cite this page' box (HTML): citation and BibTeX with copy buttons, and the permanent link.
 
     ``release`` (from page_release.page_info) gives the permanent link of this version when the page
-    is unchanged since the newest release (or is itself an archived release).
+    is unchanged since the newest release (or is itself an archived release). ``permalink_title`` is
+    the toc extension's, for the heading's own link.
     """
     slug = page_slug(page_url)
     release = release or {}
     permalink, tag = release.get("permalink", ""), release.get("tag", "")
     if permalink:
-        intro = (
-            f"Please cite the permanent link of this version (release {tag}), <{permalink}>, which will always "
-            f"show this text; the stable link <{url}> always shows the latest version."
-        )
         cited_url, note = permalink, f"Release {tag}; last reviewed {reviewed.isoformat()}. Accessed [date]"
         key = f"metreleptinkb-{slug}-{tag.replace('.', '-')}"
     else:
-        pending = (
-            f" This page has changed since release {tag}; its permanent link will be given here from the next release."
-            if tag
-            else " Permanent links to versions are given here once the site has a release."
-        )
-        intro = "Please cite the page with its review date, and add the date you accessed it." + pending
         cited_url, note = url, f"Last reviewed {reviewed.isoformat()}. Accessed [date]"
         key = f"metreleptinkb-{slug}"
     version = f" Release {tag}." if permalink else ""
-    return f"""
-## Cite this page {{ data-search-exclude }}
-
-{intro}
-
-```text title="Citation"
-{site}. {title}. Last reviewed {reviewed.strftime("%-d %B %Y")}.{version} {cited_url} (accessed [date]).
-```
-
-```text title="BibTeX"
-@misc{{{key},
-  author       = {{{{{site}}}}},
-  title        = {{{{{title}}}}},
-  howpublished = {{{site}}},
-  year         = {{{reviewed.year}}},
-  note         = {{{note}}},
-  url          = {{{cited_url}}}
-}}
-```
-"""
+    citation = f"{site}. {title}. Last reviewed {reviewed.strftime('%-d %B %Y')}.{version} {cited_url} (accessed [date])."
+    bibtex = "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  author       = {{{{{site}}}}},",
+            f"  title        = {{{{{title}}}}},",
+            f"  howpublished = {{{site}}},",
+            f"  year         = {{{reviewed.year}}},",
+            f"  note         = {{{note}}},",
+            f"  url          = {{{cited_url}}}",
+            "}",
+        ]
+    )
+    return templates.render(
+        "cite-box.html",
+        permalink=permalink,
+        tag=tag,
+        url=url,
+        citation=citation,
+        bibtex=bibtex,
+        permalink_title=permalink_title,
+        anchor=CITE_ANCHOR,
+    )

@@ -21,6 +21,7 @@ import heap  # noqa: E402
 import hooks  # noqa: E402
 import kb_references as refs  # noqa: E402
 import page_markdown  # noqa: E402
+import page_meta  # noqa: E402
 import reference_entries  # noqa: E402
 import reference_format  # noqa: E402
 import reference_list  # noqa: E402
@@ -379,3 +380,29 @@ def test_a_reference_is_named_by_family_names_and_year(authors: str, year: str, 
     )
     bib, _ = refs.parse_bibliography(f"@misc{{x,\n{fields}}}\n")
     assert reference_format.citation_label(bib.entries["x"]) == label
+
+
+def test_cite_box_is_escaped_html_with_the_permanent_link() -> None:
+    release = {"permalink": "https://kb.example/v/2026.01.02/p/", "tag": "2026.01.02"}
+    html = page_meta.cite_this_page(
+        'A <b> & "c"', "https://kb.example/p/", "p/", dt.date(2026, 1, 2), "Site", release, "Link"
+    )
+    assert "<b>" not in html and "A &lt;b&gt; &amp; &#34;c&#34;" in html
+    assert (
+        '<h2 id="cite-this-page">Cite this page<a class="headerlink" href="#cite-this-page" title="Link">'
+        in html
+    )
+    assert '<a href="https://kb.example/v/2026.01.02/p/">' in html  # the permanent link, linked
+    assert "@misc{metreleptinkb-p-2026-01-02," in html
+    assert "Last reviewed 2 January 2026. Release 2026.01.02. https://kb.example/v/2026.01.02/p/" in html
+
+
+def test_a_section_added_by_a_template_ends_the_table_of_contents() -> None:
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    flat = TableOfContents([AnchorLink("One", "one", 2)])
+    page_meta.add_to_toc(flat, "Cite this page", "cite-this-page")
+    assert [item.id for item in flat] == ["one", "cite-this-page"]
+    titled = TableOfContents([AnchorLink("Title", "title", 1)])
+    page_meta.add_to_toc(titled, "Cite this page", "cite-this-page")
+    assert [item.id for item in titled.items[0].children] == ["cite-this-page"]
