@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import drug_data  # noqa: E402
+import page_meta  # noqa: E402
 import page_registry  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,6 +172,9 @@ def synthetic_project(pages_factor: int, refs_factor: int) -> tuple[Path, int, i
             )
             text = re.sub(r"\]\((?!https?:)([\w-]+\.md)", r"](../\1", text)
             text = text.replace("](assets/", "](../assets/")
+            # The home page lists every page; its copies do not. With a home page in every copy of the
+            # site, n pages would carry about n/13 lists of n rows: n^2 work no real site of n pages has.
+            text = text.replace(page_meta.PAGE_LIST_MARKER, "")
             (synthetic / f"{k}-{source}").write_text(text, encoding="utf-8")
             pages += 1
     if refs_factor > first_uncited:

@@ -84,7 +84,6 @@ for _module in (
 log = logging.getLogger("mkdocs.hooks.kb")
 
 REFERENCE_LIST_MARKER = "<!-- kb:reference-list -->"
-PAGE_LIST_MARKER = "<!-- kb:page-list -->"
 FOOTNOTE_PREFIX = "ref-"
 
 
@@ -323,9 +322,9 @@ def on_page_context(context, page, config, nav):
                 )
             )
     page_meta.escape_front_matter(page.meta)
-    if PAGE_LIST_MARKER in (page.content or ""):
+    if page_meta.PAGE_LIST_MARKER in (page.content or ""):
         page.content = page.content.replace(
-            PAGE_LIST_MARKER, page_meta.page_list_html(nav.pages, page.url, on)
+            page_meta.PAGE_LIST_MARKER, page_meta.page_list_html(nav.pages, page.url, on)
         )
     if REFERENCE_LIST_MARKER in (page.content or ""):
         assert State.bib is not None and State.entries is not None and State.after_search is not None

@@ -76,6 +76,9 @@ def page_metadata(page, site_name: str, site_url: str, section: str) -> dict:
     }
 
 
+PAGE_LIST_MARKER = "<!-- kb:page-list -->"  # where a page (the home page) shows the list
+
+
 def page_list_html(pages, current_url: str, on: dt.date) -> Markup:
     """Home page table: every page in the nav with its description and last review date."""
     base = "../" * current_url.count("/")
